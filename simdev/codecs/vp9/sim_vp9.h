@@ -1,0 +1,51 @@
+/* simdev's VP9 decode engine.
+ *
+ * Decodes one VP9 frame using only what the V4L2 stateless uAPI carries: the two VP9
+ * controls and the OUTPUT buffer bytes. The frame's own uncompressed and compressed
+ * headers are discarded; new ones are written from the controls and put in front of the
+ * tile data (bytes [uncompressed_header_size + compressed_header_size, len) of the
+ * OUTPUT buffer). The reference pictures are the CAPTURE buffers that last/golden/alt
+ * timestamps named (resolved by the device core and passed in). Decoding is done by
+ * libvpx. Every decoded frame, shown or hidden, is written to dst.
+ *
+ * Like a hardware decoder, an engine instance keeps the state a VP9 decoder carries
+ * between frames that is *not* in the uAPI (the four probability frame contexts, the
+ * previous segmentation map and motion vectors); one instance per decoding context.
+ */
+#ifndef VAREQ_SIM_VP9_H
+#define VAREQ_SIM_VP9_H
+
+#include <linux/v4l2-controls.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A picture in a CAPTURE buffer. Layout: NV12 single plane (8-bit) — Y plane of
+ * bytesperline × (>= height) bytes at offset 0, interleaved CbCr at uv_offset with the
+ * same bytesperline. (P010 comes later with profile 2.) */
+struct sim_picture {
+    uint8_t *data;
+    size_t size;          /* bytes available at data */
+    uint32_t width;       /* decoded frame size held in this buffer */
+    uint32_t height;
+    uint32_t bytesperline;
+    size_t uv_offset;
+};
+
+struct sim_vp9;
+
+struct sim_vp9 *sim_vp9_create(void);
+void sim_vp9_destroy(struct sim_vp9 *e);
+
+/* refs[0..2] = LAST, GOLDEN, ALTREF pictures (NULL when the timestamp named no buffer;
+ * an inter frame that needs a missing reference fails). On success returns 0 and dst
+ * holds the frame (dst->width/height set to the decoded size). On failure returns a
+ * negative errno and writes a one-line reason to err. */
+int sim_vp9_decode(struct sim_vp9 *e,
+                   const struct v4l2_ctrl_vp9_frame *frame,
+                   const struct v4l2_ctrl_vp9_compressed_hdr *hdr,
+                   const uint8_t *bitstream, size_t len,
+                   const struct sim_picture *const refs[3],
+                   struct sim_picture *dst,
+                   char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,442 @@
+/* simdev VP9 engine: rebuilds a VP9 frame from the uAPI controls + tile data and decodes
+ * it with one persistent libvpx decoder per instance (threads = 1).
+ *
+ * Reference handling. libvpx's VP8_SET_REFERENCE (implemented by the VP9 decoder) copies
+ * a picture into the frame buffer that reference slot 0, 1 or 2 currently points to and
+ * requires that buffer's (8-aligned) dimensions; VP8_COPY_REFERENCE reads slot 0 only;
+ * VP9_GET_REFERENCE ignores its index (it returns the last *shown* frame), so it cannot
+ * read hidden frames. A keyframe makes all eight slots point to one buffer, so loading
+ * three different pictures into slots 0..2 would overwrite each other. The engine:
+ *   - models libvpx's reference map (which buffer each slot points to, and its size);
+ *   - groups LAST/GOLDEN/ALTREF by identical pictures (same memory or same content) and
+ *     writes ref_frame_idx so that each distinct picture gets its own slot among 0..2
+ *     whose buffer is not shared with another used slot, then loads the pictures;
+ *   - writes refresh_frame_flags = slot 0 (for the read-back), plus slot 1 when slots 1
+ *     and 2 share a buffer. After a keyframe slots 0..2 thus hold 1, 2, then 3 distinct
+ *     buffers, which is never fewer than the number of distinct pictures a valid stream
+ *     can reference (a keyframe leaves one picture in all slots, each frame adds one);
+ *   - reads every decoded frame, shown or hidden, back from slot 0.
+ * refresh_frame_flags and ref_frame_idx only route buffers inside libvpx: the decoding
+ * process (probability contexts, segmentation map, previous-frame motion vectors, which
+ * libvpx keeps per decoder like hardware does) does not depend on them, so rewriting them
+ * is safe; the pixels of every reference come from the CAPTURE buffers. Reference
+ * scaling (a reference of another size than any slot) fails with -ENOTSUP for now.
+ */
+#include "sim_vp9.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vpx/vp8dx.h>
+#include <vpx/vpx_decoder.h>
+
+#include "sim_vp9_headers.h"
+
+struct sim_vp9 {
+    vpx_codec_ctx_t dec;
+    bool dec_ok;
+    uint8_t *frame;             /* assembled frame */
+    size_t frame_cap;
+    uint8_t *scratch;           /* I420 conversion of a reference */
+    size_t scratch_cap;
+    /* Model of libvpx's reference map: which frame buffer (by id, 0 = empty) each of the
+     * 8 slots points to and its size. VP9_GET_REFERENCE cannot be used to query it: in
+     * libvpx it ignores the index and returns the last shown frame. */
+    uint32_t slot_buf[8];
+    uint32_t slot_w[8], slot_h[8];
+    uint32_t next_buf;
+    bool resync;                /* libvpx waits for a keyframe / intra-only frame */
+    /* sequence parameters of the last intra frame, to validate inter frame controls */
+    bool have_seq;
+    uint8_t bit_depth;
+    uint8_t profile;
+    bool ssx, ssy;
+};
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+struct sim_vp9 *sim_vp9_create(void)
+{
+    struct sim_vp9 *e = calloc(1, sizeof(*e));
+    if (!e)
+        return NULL;
+    vpx_codec_dec_cfg_t cfg = { .threads = 1, .w = 0, .h = 0 };
+    if (vpx_codec_dec_init(&e->dec, vpx_codec_vp9_dx(), &cfg, 0) != VPX_CODEC_OK) {
+        free(e);
+        return NULL;
+    }
+    e->dec_ok = true;
+    e->resync = true;
+    return e;
+}
+
+void sim_vp9_destroy(struct sim_vp9 *e)
+{
+    if (!e)
+        return;
+    if (e->dec_ok)
+        vpx_codec_destroy(&e->dec);
+    free(e->frame);
+    free(e->scratch);
+    free(e);
+}
+
+static int ensure(uint8_t **buf, size_t *cap, size_t need)
+{
+    if (*cap >= need)
+        return 0;
+    uint8_t *n = realloc(*buf, need);
+    if (!n)
+        return -ENOMEM;
+    *buf = n;
+    *cap = need;
+    return 0;
+}
+
+/* Checks that an NV12 picture of w x h fits its buffer. */
+static bool nv12_fits(const struct sim_picture *p, uint32_t w, uint32_t h)
+{
+    if (!p || !p->data || w == 0 || h == 0)
+        return false;
+    size_t cw2 = ((size_t)w + 1) & ~(size_t)1;     /* bytes of one interleaved CbCr row */
+    if (p->bytesperline < w || p->bytesperline < cw2)
+        return false;
+    size_t ysz = (size_t)p->bytesperline * h;
+    size_t uvsz = (size_t)p->bytesperline * ((h + 1) / 2);
+    if (p->uv_offset < ysz || p->uv_offset > p->size || p->size - p->uv_offset < uvsz)
+        return false;
+    return true;
+}
+
+static bool same_picture(const struct sim_picture *a, const struct sim_picture *b)
+{
+    if (a == b)
+        return true;
+    if (a->width != b->width || a->height != b->height)
+        return false;
+    if (a->data == b->data && a->bytesperline == b->bytesperline &&
+        a->uv_offset == b->uv_offset)
+        return true;
+    for (uint32_t y = 0; y < a->height; y++)
+        if (memcmp(a->data + (size_t)y * a->bytesperline, b->data + (size_t)y * b->bytesperline,
+                   a->width))
+            return false;
+    size_t cw = ((size_t)a->width + 1) & ~(size_t)1;
+    for (uint32_t y = 0; y < (a->height + 1) / 2; y++)
+        if (memcmp(a->data + a->uv_offset + (size_t)y * a->bytesperline,
+                   b->data + b->uv_offset + (size_t)y * b->bytesperline, cw))
+            return false;
+    return true;
+}
+
+/* Loads an NV12 picture into libvpx reference slot 0/1/2 (VP8_SET_REFERENCE). The image
+ * covers the 8-aligned size of libvpx's buffer; the padding replicates the edge and is
+ * never used for prediction (libvpx extends borders from the visible size). */
+static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p,
+                    char *err, size_t errlen)
+{
+    static const vpx_ref_frame_type_t type[3] = { VP8_LAST_FRAME, VP8_GOLD_FRAME,
+                                                  VP8_ALTR_FRAME };
+    unsigned w = p->width, h = p->height;
+    unsigned aw = (w + 7) & ~7u, ah = (h + 7) & ~7u;
+    unsigned cw = aw / 2, ch = ah / 2;
+    unsigned vw = (w + 1) / 2, vh = (h + 1) / 2;    /* visible chroma size */
+    size_t need = (size_t)aw * ah + 2 * (size_t)cw * ch;
+    if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
+        return fail(err, errlen, -ENOMEM, "vp9: out of memory for a reference");
+    uint8_t *Y = e->scratch, *U = Y + (size_t)aw * ah, *V = U + (size_t)cw * ch;
+    for (unsigned y = 0; y < ah; y++) {
+        const uint8_t *src = p->data + (size_t)(y < h ? y : h - 1) * p->bytesperline;
+        uint8_t *dst = Y + (size_t)y * aw;
+        memcpy(dst, src, w);
+        memset(dst + w, src[w - 1], aw - w);
+    }
+    for (unsigned y = 0; y < ch; y++) {
+        const uint8_t *src = p->data + p->uv_offset + (size_t)(y < vh ? y : vh - 1) * p->bytesperline;
+        uint8_t *du = U + (size_t)y * cw, *dv = V + (size_t)y * cw;
+        for (unsigned x = 0; x < cw; x++) {
+            unsigned sx = x < vw ? x : vw - 1;
+            du[x] = src[2 * sx];
+            dv[x] = src[2 * sx + 1];
+        }
+    }
+    vpx_ref_frame_t ref;
+    memset(&ref, 0, sizeof(ref));
+    ref.frame_type = type[slot];
+    if (!vpx_img_wrap(&ref.img, VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
+        return fail(err, errlen, -EINVAL, "vp9: cannot wrap a %ux%u reference", aw, ah);
+    ref.img.planes[VPX_PLANE_Y] = Y;
+    ref.img.planes[VPX_PLANE_U] = U;
+    ref.img.planes[VPX_PLANE_V] = V;
+    ref.img.stride[VPX_PLANE_Y] = (int)aw;
+    ref.img.stride[VPX_PLANE_U] = (int)cw;
+    ref.img.stride[VPX_PLANE_V] = (int)cw;
+    if (vpx_codec_control(&e->dec, VP8_SET_REFERENCE, &ref) != VPX_CODEC_OK) {
+        const char *d = vpx_codec_error_detail(&e->dec);
+        return fail(err, errlen, -EIO, "vp9: loading a reference into slot %d failed: %s", slot,
+                    d ? d : vpx_codec_error(&e->dec));
+    }
+    return 0;
+}
+
+/* Chooses slots for the references and the refresh mask; loads the references. */
+static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
+                      const struct sim_picture *const refs[3], struct sim_vp9_slots *slots,
+                      char *err, size_t errlen)
+{
+    static const char *names[3] = { "LAST", "GOLDEN", "ALTREF" };
+    bool intra = f->flags & (V4L2_VP9_FRAME_FLAG_KEY_FRAME | V4L2_VP9_FRAME_FLAG_INTRA_ONLY);
+    bool used[3] = { false, false, false };
+
+    slots->ref_slot[0] = 0;
+    slots->ref_slot[1] = 1;
+    slots->ref_slot[2] = 2;
+    if (!intra) {
+        int group[3];
+        for (int i = 0; i < 3; i++) {
+            if (!refs || !refs[i])
+                return fail(err, errlen, -EINVAL, "vp9: %s reference buffer is missing",
+                            names[i]);
+            if (!nv12_fits(refs[i], refs[i]->width, refs[i]->height))
+                return fail(err, errlen, -EINVAL,
+                            "vp9: %s reference (%ux%u, bytesperline %u, size %zu) is invalid",
+                            names[i], refs[i]->width, refs[i]->height, refs[i]->bytesperline,
+                            refs[i]->size);
+            group[i] = i;
+            for (int j = 0; j < i; j++)
+                if (group[j] == j && same_picture(refs[i], refs[j])) {
+                    group[i] = j;
+                    break;
+                }
+        }
+        for (int i = 0; i < 3; i++) {
+            if (group[i] != i) {
+                slots->ref_slot[i] = slots->ref_slot[group[i]];
+                continue;
+            }
+            int pick = -1;
+            bool any_size = false;
+            for (int k = 0; k < 3 && pick < 0; k++) {
+                if (!e->slot_buf[k] || e->slot_w[k] != refs[i]->width ||
+                    e->slot_h[k] != refs[i]->height)
+                    continue;
+                any_size = true;
+                if (used[k])
+                    continue;
+                bool shared = false;
+                for (int m = 0; m < 3; m++)
+                    if (used[m] && e->slot_buf[m] == e->slot_buf[k])
+                        shared = true;
+                if (!shared)
+                    pick = k;
+            }
+            if (pick < 0) {
+                if (!any_size)
+                    return fail(err, errlen, -ENOTSUP,
+                                "vp9: %s reference is %ux%u but no decoder slot has that size "
+                                "(reference scaling is not supported yet)",
+                                names[i], refs[i]->width, refs[i]->height);
+                return fail(err, errlen, -ENOTSUP,
+                            "vp9: more distinct reference pictures than free decoder slots");
+            }
+            used[pick] = true;
+            slots->ref_slot[i] = (uint8_t)pick;
+        }
+        for (int i = 0; i < 3; i++) {
+            if (group[i] != i)
+                continue;
+            int r = load_ref(e, slots->ref_slot[i], refs[i], err, errlen);
+            if (r < 0)
+                return r;
+        }
+    }
+    /* The decoded frame goes to slot 0 (read back with VP8_COPY_REFERENCE, which only
+     * reads slot 0). If slots 1 and 2 share a buffer it also goes to slot 1, so that the
+     * next frame finds three distinct buffers in slots 0..2. */
+    slots->refresh_flags = 1;
+    if (e->slot_buf[1] == e->slot_buf[2])
+        slots->refresh_flags |= 2;
+    return 0;
+}
+
+/* libvpx decoded a frame into a new buffer: update the reference map model. */
+static void commit_slots(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
+                         uint8_t refresh)
+{
+    bool key = f->flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME;
+    bool intra_only = f->flags & V4L2_VP9_FRAME_FLAG_INTRA_ONLY;
+    uint32_t id = ++e->next_buf;
+    if (id == 0)
+        id = ++e->next_buf;
+    if (intra_only && e->resync)
+        for (int i = 0; i < 8; i++)
+            e->slot_buf[i] = 0;         /* libvpx clears its map on resync */
+    for (int i = 0; i < 8; i++) {
+        if (key || (refresh & (1u << i))) {
+            e->slot_buf[i] = id;
+            e->slot_w[i] = f->frame_width_minus_1 + 1u;
+            e->slot_h[i] = f->frame_height_minus_1 + 1u;
+        }
+    }
+    e->resync = false;
+}
+
+/* Reads the frame in slot 0 back (VP8_COPY_REFERENCE) and writes it as NV12 to dst. */
+static int output_frame(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
+                        struct sim_picture *dst, char *err, size_t errlen)
+{
+    unsigned w = f->frame_width_minus_1 + 1u, h = f->frame_height_minus_1 + 1u;
+    unsigned aw = (w + 7) & ~7u, ah = (h + 7) & ~7u;
+    unsigned acw = aw / 2, ach = ah / 2;
+    if (!dst || !nv12_fits(dst, w, h))
+        return fail(err, errlen, -ENOSPC,
+                    "vp9: CAPTURE buffer too small for %ux%u NV12 (bytesperline %u, "
+                    "uv_offset %zu, size %zu)", w, h, dst ? dst->bytesperline : 0,
+                    dst ? dst->uv_offset : 0, dst ? dst->size : 0);
+    size_t need = (size_t)aw * ah + 2 * (size_t)acw * ach;
+    if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
+        return fail(err, errlen, -ENOMEM, "vp9: out of memory for the output");
+    uint8_t *Y = e->scratch, *U = Y + (size_t)aw * ah, *V = U + (size_t)acw * ach;
+    vpx_ref_frame_t ref;
+    memset(&ref, 0, sizeof(ref));
+    ref.frame_type = VP8_LAST_FRAME;
+    if (!vpx_img_wrap(&ref.img, VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
+        return fail(err, errlen, -EINVAL, "vp9: cannot wrap a %ux%u output", aw, ah);
+    ref.img.planes[VPX_PLANE_Y] = Y;
+    ref.img.planes[VPX_PLANE_U] = U;
+    ref.img.planes[VPX_PLANE_V] = V;
+    ref.img.stride[VPX_PLANE_Y] = (int)aw;
+    ref.img.stride[VPX_PLANE_U] = (int)acw;
+    ref.img.stride[VPX_PLANE_V] = (int)acw;
+    if (vpx_codec_control(&e->dec, VP8_COPY_REFERENCE, &ref) != VPX_CODEC_OK) {
+        const char *d = vpx_codec_error_detail(&e->dec);
+        return fail(err, errlen, -EIO, "vp9: reading the decoded frame failed: %s",
+                    d ? d : vpx_codec_error(&e->dec));
+    }
+    for (unsigned y = 0; y < h; y++)
+        memcpy(dst->data + (size_t)y * dst->bytesperline, Y + (size_t)y * aw, w);
+    unsigned cw = (w + 1) / 2, ch = (h + 1) / 2;
+    for (unsigned y = 0; y < ch; y++) {
+        const uint8_t *u = U + (size_t)y * acw, *v = V + (size_t)y * acw;
+        uint8_t *d = dst->data + dst->uv_offset + (size_t)y * dst->bytesperline;
+        for (unsigned x = 0; x < cw; x++) {
+            d[2 * x] = u[x];
+            d[2 * x + 1] = v[x];
+        }
+    }
+    dst->width = w;
+    dst->height = h;
+    return 0;
+}
+
+int sim_vp9_decode(struct sim_vp9 *e,
+                   const struct v4l2_ctrl_vp9_frame *frame,
+                   const struct v4l2_ctrl_vp9_compressed_hdr *hdr,
+                   const uint8_t *bitstream, size_t len,
+                   const struct sim_picture *const refs[3],
+                   struct sim_picture *dst,
+                   char *err, size_t errlen)
+{
+    int r;
+    if (err && errlen)
+        err[0] = '\0';
+    if (!e || !e->dec_ok || !frame || !hdr || !bitstream || !dst)
+        return fail(err, errlen, -EINVAL, "vp9: missing argument");
+    if ((r = sim_vp9_check_frame(frame, err, errlen)) < 0)
+        return r;
+    if (frame->profile != 0)
+        return fail(err, errlen, -ENOTSUP,
+                    "vp9: profile %u output (non-8-bit or non-4:2:0) is not supported yet",
+                    frame->profile);
+    bool key = frame->flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME;
+    bool intra_only = frame->flags & V4L2_VP9_FRAME_FLAG_INTRA_ONLY;
+    bool ssx = frame->flags & V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING;
+    bool ssy = frame->flags & V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
+    if (!key && !intra_only) {
+        if (!e->have_seq || e->resync)
+            return fail(err, errlen, -EINVAL,
+                        "vp9: inter frame while the decoder waits for a keyframe");
+        if (frame->bit_depth != e->bit_depth || ssx != e->ssx || ssy != e->ssy ||
+            frame->profile != e->profile)
+            return fail(err, errlen, -EINVAL,
+                        "vp9: inter frame profile/bit depth/subsampling (%u/%u/%d%d) differ "
+                        "from the sequence (%u/%u/%d%d)", frame->profile, frame->bit_depth,
+                        ssx, ssy, e->profile, e->bit_depth, e->ssx, e->ssy);
+    }
+
+    size_t uh = frame->uncompressed_header_size, ch = frame->compressed_header_size;
+    if (uh == 0 || ch == 0)
+        return fail(err, errlen, -EINVAL, "vp9: header sizes %zu/%zu must be non-zero", uh, ch);
+    if (uh + ch >= len)
+        return fail(err, errlen, -EINVAL,
+                    "vp9: headers (%zu + %zu bytes) leave no tile data in a %zu-byte buffer",
+                    uh, ch, len);
+    const uint8_t *tiles = bitstream + uh + ch;
+    size_t tiles_len = len - uh - ch;
+
+    struct sim_vp9_slots slots;
+    memset(&slots, 0, sizeof(slots));
+    if ((r = setup_refs(e, frame, refs, &slots, err, errlen)) < 0)
+        return r;
+
+    uint8_t comp[SIM_VP9_COMP_MAX], unc[SIM_VP9_UNCOMP_MAX];
+    size_t comp_len = 0, unc_len = 0;
+    if ((r = sim_vp9_write_compressed(frame, hdr, comp, sizeof(comp), &comp_len, err,
+                                      errlen)) < 0)
+        return r;
+    if ((r = sim_vp9_write_uncompressed(frame, &slots, comp_len, unc, sizeof(unc), &unc_len,
+                                        err, errlen)) < 0)
+        return r;
+    size_t total = unc_len + comp_len + tiles_len;
+    if (total < tiles_len || ensure(&e->frame, &e->frame_cap, total) < 0)
+        return fail(err, errlen, -ENOMEM, "vp9: out of memory for a %zu-byte frame", total);
+    memcpy(e->frame, unc, unc_len);
+    memcpy(e->frame + unc_len, comp, comp_len);
+    memcpy(e->frame + unc_len + comp_len, tiles, tiles_len);
+    if (total > 0xffffffffu)
+        return fail(err, errlen, -EINVAL, "vp9: frame too large");
+
+    if (vpx_codec_decode(&e->dec, e->frame, (unsigned int)total, NULL, 0) != VPX_CODEC_OK) {
+        const char *d = vpx_codec_error_detail(&e->dec);
+        r = fail(err, errlen, -EIO, "vp9: decode failed: %s%s%s", vpx_codec_error(&e->dec),
+                 d ? ": " : "", d ? d : "");
+        vpx_codec_iter_t it = NULL;
+        while (vpx_codec_get_frame(&e->dec, &it))
+            ;
+        e->resync = true;
+        return r;
+    }
+    vpx_codec_iter_t it = NULL;
+    while (vpx_codec_get_frame(&e->dec, &it))
+        ;
+    int corrupted = 0;
+    commit_slots(e, frame, slots.refresh_flags);
+    if (vpx_codec_control(&e->dec, VP8D_GET_FRAME_CORRUPTED, &corrupted) == VPX_CODEC_OK &&
+        corrupted)
+        return fail(err, errlen, -EIO, "vp9: decoded frame is corrupted");
+
+    if (key || intra_only) {
+        e->have_seq = true;
+        e->bit_depth = frame->bit_depth;
+        e->profile = frame->profile;
+        e->ssx = ssx;
+        e->ssy = ssy;
+    }
+    return output_frame(e, frame, dst, err, errlen);
+}

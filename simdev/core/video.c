@@ -1,0 +1,130 @@
+/* Video node ioctls: capabilities, formats, frame sizes; dispatch to buffers/controls. */
+#include <errno.h>
+#include <string.h>
+
+#include "context.h"
+#include "device.h"
+#include "format.h"
+#include "log.h"
+
+static int querycap(struct v4l2_capability *cap)
+{
+    memset(cap, 0, sizeof(*cap));
+    strncpy((char *)cap->driver, SIM_DRIVER_NAME, sizeof(cap->driver) - 1);
+    strncpy((char *)cap->card, SIM_DRIVER_NAME, sizeof(cap->card) - 1);
+    strncpy((char *)cap->bus_info, SIM_BUS_INFO, sizeof(cap->bus_info) - 1);
+    cap->version = SIM_KERNEL_VERSION;
+    cap->device_caps = V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_STREAMING;
+    cap->capabilities = cap->device_caps | V4L2_CAP_DEVICE_CAPS;
+    return 0;
+}
+
+static int enum_fmt(struct v4l2_fmtdesc *d)
+{
+    unsigned index = d->index, type = d->type;
+    if (!sim_fmt_is_valid_type(type))
+        return -EINVAL;
+    struct v4l2_fmtdesc out;
+    memset(&out, 0, sizeof(out));
+    if (!sim_fmt_enum(type, index, &out))
+        return -EINVAL;
+    out.index = index;
+    out.type = type;
+    *d = out;
+    return 0;
+}
+
+static int enum_framesizes(struct v4l2_frmsizeenum *f)
+{
+    if (f->index != 0 || f->pixel_format != V4L2_PIX_FMT_VP9_FRAME)
+        return -EINVAL;
+    f->type = V4L2_FRMSIZE_TYPE_STEPWISE;
+    f->stepwise.min_width = SIM_MIN_WIDTH;
+    f->stepwise.max_width = SIM_MAX_WIDTH;
+    f->stepwise.step_width = SIM_SIZE_ALIGN;
+    f->stepwise.min_height = SIM_MIN_HEIGHT;
+    f->stepwise.max_height = SIM_MAX_HEIGHT;
+    f->stepwise.step_height = SIM_SIZE_ALIGN;
+    memset(f->reserved, 0, sizeof(f->reserved));
+    return 0;
+}
+
+static int g_fmt(struct sim_ctx *ctx, struct v4l2_format *f)
+{
+    struct sim_queue *q = sim_ctx_queue(ctx, f->type);
+    if (!q)
+        return -EINVAL;
+    memset(&f->fmt, 0, sizeof(f->fmt));
+    f->fmt.pix_mp = q->fmt;
+    return 0;
+}
+
+/* Computes what S_FMT would set, without applying it. */
+static int try_fmt(struct sim_ctx *ctx, struct v4l2_format *f)
+{
+    if (!sim_fmt_is_valid_type(f->type))
+        return -EINVAL;
+    struct v4l2_pix_format_mplane *pix = &f->fmt.pix_mp;
+    if (sim_fmt_is_output(f->type)) {
+        sim_fmt_adjust_output(pix);
+    } else {
+        unsigned bpl = pix->num_planes >= 1 ? pix->plane_fmt[0].bytesperline : 0;
+        struct v4l2_pix_format_mplane cap;
+        sim_fmt_capture_from_output(&ctx->out.fmt, bpl, &cap);
+        *pix = cap;
+    }
+    return 0;
+}
+
+static int s_fmt(struct sim_ctx *ctx, struct v4l2_format *f)
+{
+    struct sim_queue *q = sim_ctx_queue(ctx, f->type);
+    if (!q)
+        return -EINVAL;
+    /* generic profile: no format change while the queue has buffers; an OUTPUT change
+     * resets CAPTURE, so CAPTURE must not have buffers either. */
+    if (q->count > 0 || q->streaming)
+        return -EBUSY;
+    if (sim_fmt_is_output(f->type) && (ctx->cap.count > 0 || ctx->cap.streaming))
+        return -EBUSY;
+    int ret = try_fmt(ctx, f);
+    if (ret)
+        return ret;
+    q->fmt = f->fmt.pix_mp;
+    if (sim_fmt_is_output(f->type))
+        sim_fmt_capture_from_output(&ctx->out.fmt, 0, &ctx->cap.fmt);
+    return 0;
+}
+
+int sim_video_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
+{
+    bool handled = false;
+    int ret;
+
+    if (!arg)
+        return -EFAULT;
+    switch (cmd) {
+    case VIDIOC_QUERYCAP:
+        return querycap(arg);
+    case VIDIOC_ENUM_FMT:
+        return enum_fmt(arg);
+    case VIDIOC_ENUM_FRAMESIZES:
+        return enum_framesizes(arg);
+    case VIDIOC_G_FMT:
+        return g_fmt(ctx, arg);
+    case VIDIOC_TRY_FMT:
+        return try_fmt(ctx, arg);
+    case VIDIOC_S_FMT:
+        return s_fmt(ctx, arg);
+    default:
+        break;
+    }
+    ret = sim_video_buf_ioctl(ctx, cmd, arg, &handled);
+    if (handled)
+        return ret;
+    ret = sim_video_ctrl_ioctl(ctx, cmd, arg, &handled);
+    if (handled)
+        return ret;
+    sim_log("video ioctl 0x%lx not supported", cmd);
+    return -ENOTTY;
+}

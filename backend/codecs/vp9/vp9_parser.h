@@ -31,6 +31,7 @@ struct vp9_parser_state {
     /* bit depth / subsampling of the sequence (from the last keyframe) */
     uint8_t bit_depth;
     bool subsampling_x, subsampling_y;
+    bool color_range_full;          /* colour range of the sequence (inter frames inherit it) */
     bool have_keyframe;
 };
 

@@ -1,0 +1,109 @@
+/* Device layer: the I/O seam providers, media-topology discovery, V4L2 helpers and the
+ * CAPTURE memory pool. Every device access of the driver goes through a vareq_sysops. */
+#ifndef VAREQ_DEVICE_H
+#define VAREQ_DEVICE_H
+
+#include <linux/videodev2.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vareq/sysops.h>
+
+#define VAREQ_MAX_DECODERS 8
+#define VAREQ_MAX_DEC_FORMATS 16
+#define VAREQ_PATH_MAX 128
+
+/* ---- seam providers (sysops_kernel.c, sysops_sim.c, sysops.c) ---- */
+const struct vareq_sysops *vareq_sysops_kernel(void);
+/* dlopens libvareq-simdev.so (see sysops_sim.c for the search order); NULL on failure */
+const struct vareq_sysops *vareq_sysops_sim(void);
+/* Selects the provider from VAREQ_DEVICE (kernel|sim); name gets "kernel" or "sim". */
+const struct vareq_sysops *vareq_sysops_select(char *name, size_t len);
+
+/* ---- discovery.c ---- */
+struct vareq_decoder_format {
+    uint32_t pixfmt;
+    unsigned min_w, max_w, min_h, max_h;
+};
+
+struct vareq_decoder {
+    char media_path[VAREQ_PATH_MAX];
+    char video_path[VAREQ_PATH_MAX];
+    struct vareq_decoder_format fmts[VAREQ_MAX_DEC_FORMATS];
+    unsigned n_fmts;
+};
+
+/* Finds stateless decoders; returns how many were written to out. */
+unsigned vareq_discover(const struct vareq_sysops *ops, struct vareq_decoder *out,
+                        unsigned max);
+
+/* ---- v4l2.c ---- */
+/* ioctl through the seam, retried on EINTR; -1/errno on failure */
+int vq_ioctl(const struct vareq_sysops *ops, int fd, unsigned long req, void *arg);
+int vq_poll1(const struct vareq_sysops *ops, int fd, short events, int timeout_ms,
+             short *revents);
+const char *vq_fourcc(uint32_t f, char buf[8]);
+
+int v4l2_query_ctrl(const struct vareq_sysops *ops, int fd, uint32_t id,
+                    struct v4l2_query_ext_ctrl *out);
+int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *count);
+int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                  uint32_t *offset, uint32_t *length);
+int v4l2_stream(const struct vareq_sysops *ops, int fd, uint32_t type, bool on);
+/* QBUF one single-plane MPLANE MMAP buffer. request_fd < 0: no request. */
+int v4l2_qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+              size_t bytesused, uint64_t ts_ns, int request_fd);
+/* DQBUF; fills index and flags. -1/EAGAIN when none is ready. */
+int v4l2_dqbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *index,
+               uint32_t *flags, uint64_t *ts_ns);
+int v4l2_expbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                int flags);
+int media_request_alloc(const struct vareq_sysops *ops, int media_fd);
+int media_request_queue(const struct vareq_sysops *ops, int req_fd);
+struct timeval;
+void vq_ns_to_timeval(uint64_t ns, struct timeval *tv);
+uint64_t vq_timeval_to_ns(const struct timeval *tv);
+
+/* ---- pool.c: CAPTURE memory ---- */
+struct vareq_surface;
+
+struct vareq_slot {
+    unsigned index;          /* V4L2 CAPTURE buffer index */
+    void *map;
+    size_t length;
+    struct vareq_surface *owner; /* surface whose frame this memory holds, or NULL */
+    uint64_t export_seq;     /* 0 = never exported; otherwise when last exported */
+    uint64_t release_seq;    /* when it last returned to the pool */
+    unsigned pending_refs;   /* pending requests naming it as a reference */
+    bool queued;             /* queued at the device (being decoded into) */
+    atomic_uint pins;        /* derived images mapping it (changed under drv->lock) */
+    int dmabuf_fd;           /* our own EXPBUF fd (for fence waits), -1 if none */
+};
+
+struct vareq_pool {
+    const struct vareq_sysops *ops;
+    int fd;
+    uint32_t type;
+    struct vareq_slot *slots;
+    unsigned n;
+    uint64_t release_counter;
+};
+
+/* REQBUFS(count) + QUERYBUF + mmap. 0 or -1/errno. */
+int vareq_pool_init(struct vareq_pool *p, const struct vareq_sysops *ops, int fd,
+                    uint32_t type, unsigned count);
+/* munmap, close own fds, REQBUFS(0). */
+void vareq_pool_fini(struct vareq_pool *p);
+bool vareq_slot_free(const struct vareq_slot *s);
+/* Free slot never exported first, then the least recently exported; NULL if none. */
+struct vareq_slot *vareq_pool_pick(struct vareq_pool *p);
+/* The slot's frame is no longer held by a surface. */
+void vareq_pool_release(struct vareq_pool *p, struct vareq_slot *s);
+/* EXPBUF for a consumer (the caller owns the fd); also keeps one fd for fence waits. */
+int vareq_pool_export(struct vareq_pool *p, struct vareq_slot *s, uint64_t seq);
+/* Before writing memory that was exported: wait until readers' fences signal. */
+void vareq_pool_wait_readers(struct vareq_pool *p, struct vareq_slot *s, int timeout_ms);
+
+#endif

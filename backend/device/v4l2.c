@@ -1,0 +1,168 @@
+/* V4L2 and media request helpers (through the seam). Multi-planar API, one plane. */
+#include <errno.h>
+#include <linux/media.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "device/device.h"
+
+int vq_ioctl(const struct vareq_sysops *ops, int fd, unsigned long req, void *arg)
+{
+    int r;
+    do {
+        r = ops->ioctl(fd, req, arg);
+    } while (r < 0 && errno == EINTR);
+    return r;
+}
+
+int vq_poll1(const struct vareq_sysops *ops, int fd, short events, int timeout_ms,
+             short *revents)
+{
+    struct pollfd p = {.fd = fd, .events = events};
+    int r;
+    do {
+        r = ops->poll(&p, 1, timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    if (revents)
+        *revents = r > 0 ? p.revents : 0;
+    return r;
+}
+
+const char *vq_fourcc(uint32_t f, char buf[8])
+{
+    for (int i = 0; i < 4; i++) {
+        char c = (char)((f >> (8 * i)) & 0xff);
+        buf[i] = (c >= 32 && c < 127) ? c : '?';
+    }
+    buf[4] = 0;
+    return buf;
+}
+
+void vq_ns_to_timeval(uint64_t ns, struct timeval *tv)
+{
+    tv->tv_sec = (time_t)(ns / 1000000000ull);
+    tv->tv_usec = (suseconds_t)((ns % 1000000000ull) / 1000ull);
+}
+
+uint64_t vq_timeval_to_ns(const struct timeval *tv)
+{
+    return (uint64_t)tv->tv_sec * 1000000000ull + (uint64_t)tv->tv_usec * 1000ull;
+}
+
+int v4l2_query_ctrl(const struct vareq_sysops *ops, int fd, uint32_t id,
+                    struct v4l2_query_ext_ctrl *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = id;
+    return vq_ioctl(ops, fd, VIDIOC_QUERY_EXT_CTRL, out);
+}
+
+int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *count)
+{
+    struct v4l2_requestbuffers rb;
+    memset(&rb, 0, sizeof(rb));
+    rb.count = *count;
+    rb.type = type;
+    rb.memory = V4L2_MEMORY_MMAP;
+    if (vq_ioctl(ops, fd, VIDIOC_REQBUFS, &rb) < 0)
+        return -1;
+    *count = rb.count;
+    return 0;
+}
+
+int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                  uint32_t *offset, uint32_t *length)
+{
+    struct v4l2_buffer b;
+    struct v4l2_plane planes[VIDEO_MAX_PLANES];
+    memset(&b, 0, sizeof(b));
+    memset(planes, 0, sizeof(planes));
+    b.type = type;
+    b.memory = V4L2_MEMORY_MMAP;
+    b.index = index;
+    b.m.planes = planes;
+    b.length = VIDEO_MAX_PLANES;
+    if (vq_ioctl(ops, fd, VIDIOC_QUERYBUF, &b) < 0)
+        return -1;
+    if (b.length < 1) {
+        errno = EINVAL;
+        return -1;
+    }
+    *offset = planes[0].m.mem_offset;
+    *length = planes[0].length;
+    return 0;
+}
+
+int v4l2_stream(const struct vareq_sysops *ops, int fd, uint32_t type, bool on)
+{
+    int t = (int)type;
+    return vq_ioctl(ops, fd, on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &t);
+}
+
+int v4l2_qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+              size_t bytesused, uint64_t ts_ns, int request_fd)
+{
+    struct v4l2_buffer b;
+    struct v4l2_plane planes[1];
+    memset(&b, 0, sizeof(b));
+    memset(planes, 0, sizeof(planes));
+    b.type = type;
+    b.memory = V4L2_MEMORY_MMAP;
+    b.index = index;
+    b.m.planes = planes;
+    b.length = 1;
+    planes[0].bytesused = (uint32_t)bytesused;
+    vq_ns_to_timeval(ts_ns, &b.timestamp);
+    if (request_fd >= 0) {
+        b.flags = V4L2_BUF_FLAG_REQUEST_FD;
+        b.request_fd = request_fd;
+    }
+    return vq_ioctl(ops, fd, VIDIOC_QBUF, &b);
+}
+
+int v4l2_dqbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *index,
+               uint32_t *flags, uint64_t *ts_ns)
+{
+    struct v4l2_buffer b;
+    struct v4l2_plane planes[VIDEO_MAX_PLANES];
+    memset(&b, 0, sizeof(b));
+    memset(planes, 0, sizeof(planes));
+    b.type = type;
+    b.memory = V4L2_MEMORY_MMAP;
+    b.m.planes = planes;
+    b.length = VIDEO_MAX_PLANES;
+    if (vq_ioctl(ops, fd, VIDIOC_DQBUF, &b) < 0)
+        return -1;
+    *index = b.index;
+    *flags = b.flags;
+    if (ts_ns)
+        *ts_ns = vq_timeval_to_ns(&b.timestamp);
+    return 0;
+}
+
+int v4l2_expbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                int flags)
+{
+    struct v4l2_exportbuffer e;
+    memset(&e, 0, sizeof(e));
+    e.type = type;
+    e.index = index;
+    e.plane = 0;
+    e.flags = (uint32_t)flags;
+    if (vq_ioctl(ops, fd, VIDIOC_EXPBUF, &e) < 0)
+        return -1;
+    return e.fd;
+}
+
+int media_request_alloc(const struct vareq_sysops *ops, int media_fd)
+{
+    int req_fd = -1;
+    if (vq_ioctl(ops, media_fd, MEDIA_IOC_REQUEST_ALLOC, &req_fd) < 0)
+        return -1;
+    return req_fd;
+}
+
+int media_request_queue(const struct vareq_sysops *ops, int req_fd)
+{
+    return vq_ioctl(ops, req_fd, MEDIA_REQUEST_IOC_QUEUE, NULL);
+}

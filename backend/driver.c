@@ -1,0 +1,468 @@
+/* vareq: VA-API driver for V4L2 stateless (request API) decoders.
+ * Entry point, vtable, terminate, object lookups, statistics. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+
+#define UNIMPL(...) return VA_STATUS_ERROR_UNIMPLEMENTED
+
+/* ---- lookups ---- */
+
+#define LOOKUP(fn, type, heap, idtype)                                         \
+    type *fn(struct vareq_driver *drv, idtype id)                              \
+    {                                                                          \
+        type *o;                                                               \
+        pthread_mutex_lock(&drv->lock);                                        \
+        o = vareq_heap_get(&drv->heap, id);                                    \
+        pthread_mutex_unlock(&drv->lock);                                      \
+        return o;                                                              \
+    }
+
+LOOKUP(vareq_config_get, struct vareq_config, configs, VAConfigID)
+LOOKUP(vareq_context_get, struct vareq_context, contexts, VAContextID)
+LOOKUP(vareq_surface_get, struct vareq_surface, surfaces, VASurfaceID)
+LOOKUP(vareq_buffer_get, struct vareq_buffer, buffers, VABufferID)
+LOOKUP(vareq_image_get, struct vareq_image, images, VAImageID)
+
+struct vareq_context *vareq_surface_lock_ctx(struct vareq_driver *drv, struct vareq_surface *s)
+{
+    struct vareq_context *ctx;
+
+    for (;;) {
+        pthread_mutex_lock(&drv->lock);
+        ctx = s->ctx;
+        pthread_mutex_unlock(&drv->lock);
+        if (!ctx)
+            return NULL;
+        pthread_mutex_lock(&ctx->lock);
+        /* re-check: the surface may have moved while we waited */
+        pthread_mutex_lock(&drv->lock);
+        bool same = s->ctx == ctx;
+        pthread_mutex_unlock(&drv->lock);
+        if (same)
+            return ctx;
+        pthread_mutex_unlock(&ctx->lock);
+    }
+}
+
+/* ---- statistics ---- */
+
+void vareq_stats_write(struct vareq_driver *drv)
+{
+    const char *path = getenv("VAREQ_STATS_FILE");
+    FILE *f;
+
+    if (!path || !*path)
+        return;
+    f = fopen(path, "w");
+    if (!f) {
+        vq_err("VAREQ_STATS_FILE=%s: %s", path, strerror(errno));
+        return;
+    }
+    fprintf(f,
+            "{\"driver\":\"vareq\",\"device\":\"%s\",\"decoded\":%lu,\"decode_errors\":%lu,"
+            "\"images_read\":%lu,\"exports\":%lu,\"profiles\":{",
+            drv->device_name, atomic_load(&drv->stats.decoded),
+            atomic_load(&drv->stats.decode_errors), atomic_load(&drv->stats.images_read),
+            atomic_load(&drv->stats.exports));
+    for (unsigned i = 0; i < drv->n_profiles; i++)
+        fprintf(f, "%s\"%s\":%lu", i ? "," : "", drv->profile_names[i],
+                atomic_load(&drv->stats.per_profile[i]));
+    fprintf(f, "}}\n");
+    if (fclose(f) != 0)
+        vq_err("VAREQ_STATS_FILE=%s: %s", path, strerror(errno));
+}
+
+/* ---- not applicable to a decoder ---- */
+
+static VAStatus vareq_PutSurface(VADriverContextP c, VASurfaceID s, void *d, short a, short b,
+                                 unsigned short e, unsigned short f, short g, short h,
+                                 unsigned short i, unsigned short j, VARectangle *k,
+                                 unsigned int l, unsigned int m)
+{
+    (void)c; (void)s; (void)d; (void)a; (void)b; (void)e; (void)f; (void)g; (void)h;
+    (void)i; (void)j; (void)k; (void)l; (void)m;
+    UNIMPL();
+}
+static VAStatus vareq_QuerySurfaceError(VADriverContextP c, VASurfaceID s, VAStatus e, void **i)
+{
+    (void)c; (void)s; (void)e; (void)i;
+    UNIMPL();
+}
+static VAStatus vareq_SetImagePalette(VADriverContextP c, VAImageID i, unsigned char *p)
+{
+    (void)c; (void)i; (void)p;
+    UNIMPL();
+}
+static VAStatus vareq_PutImage(VADriverContextP c, VASurfaceID s, VAImageID i, int a, int b,
+                               unsigned int w, unsigned int h, int d, int e, unsigned int f,
+                               unsigned int g)
+{
+    (void)c; (void)s; (void)i; (void)a; (void)b; (void)w; (void)h; (void)d; (void)e;
+    (void)f; (void)g;
+    UNIMPL();
+}
+static VAStatus vareq_QuerySubpictureFormats(VADriverContextP c, VAImageFormat *f,
+                                             unsigned int *fl, unsigned int *n)
+{
+    (void)c; (void)f; (void)fl;
+    if (n)
+        *n = 0;
+    return VA_STATUS_SUCCESS;
+}
+static VAStatus vareq_CreateSubpicture(VADriverContextP c, VAImageID i, VASubpictureID *s)
+{
+    (void)c; (void)i; (void)s;
+    UNIMPL();
+}
+static VAStatus vareq_DestroySubpicture(VADriverContextP c, VASubpictureID s)
+{
+    (void)c; (void)s;
+    UNIMPL();
+}
+static VAStatus vareq_SetSubpictureImage(VADriverContextP c, VASubpictureID s, VAImageID i)
+{
+    (void)c; (void)s; (void)i;
+    UNIMPL();
+}
+static VAStatus vareq_SetSubpictureChromakey(VADriverContextP c, VASubpictureID s,
+                                             unsigned int a, unsigned int b, unsigned int d)
+{
+    (void)c; (void)s; (void)a; (void)b; (void)d;
+    UNIMPL();
+}
+static VAStatus vareq_SetSubpictureGlobalAlpha(VADriverContextP c, VASubpictureID s, float a)
+{
+    (void)c; (void)s; (void)a;
+    UNIMPL();
+}
+static VAStatus vareq_AssociateSubpicture(VADriverContextP c, VASubpictureID s,
+                                          VASurfaceID *t, int n, short a, short b,
+                                          unsigned short d, unsigned short e, short f,
+                                          short g, unsigned short h, unsigned short i,
+                                          unsigned int fl)
+{
+    (void)c; (void)s; (void)t; (void)n; (void)a; (void)b; (void)d; (void)e; (void)f;
+    (void)g; (void)h; (void)i; (void)fl;
+    UNIMPL();
+}
+static VAStatus vareq_DeassociateSubpicture(VADriverContextP c, VASubpictureID s,
+                                            VASurfaceID *t, int n)
+{
+    (void)c; (void)s; (void)t; (void)n;
+    UNIMPL();
+}
+static VAStatus vareq_QueryDisplayAttributes(VADriverContextP c, VADisplayAttribute *a, int *n)
+{
+    (void)c; (void)a;
+    if (n)
+        *n = 0;
+    return VA_STATUS_SUCCESS;
+}
+static VAStatus vareq_GetDisplayAttributes(VADriverContextP c, VADisplayAttribute *a, int n)
+{
+    (void)c; (void)a; (void)n;
+    UNIMPL();
+}
+static VAStatus vareq_SetDisplayAttributes(VADriverContextP c, VADisplayAttribute *a, int n)
+{
+    (void)c; (void)a; (void)n;
+    UNIMPL();
+}
+static VAStatus vareq_LockSurface(VADriverContextP c, VASurfaceID s, unsigned int *a,
+                                  unsigned int *b, unsigned int *d, unsigned int *e,
+                                  unsigned int *f, unsigned int *g, unsigned int *h,
+                                  unsigned int *i, void **j)
+{
+    (void)c; (void)s; (void)a; (void)b; (void)d; (void)e; (void)f; (void)g; (void)h;
+    (void)i; (void)j;
+    UNIMPL();
+}
+static VAStatus vareq_UnlockSurface(VADriverContextP c, VASurfaceID s)
+{
+    (void)c; (void)s;
+    UNIMPL();
+}
+static VAStatus vareq_GetSurfaceAttributes(VADriverContextP c, VAConfigID cf,
+                                           VASurfaceAttrib *a, unsigned int n)
+{
+    (void)c; (void)cf; (void)a; (void)n;
+    UNIMPL();
+}
+static VAStatus vareq_AcquireBufferHandle(VADriverContextP c, VABufferID b, VABufferInfo *i)
+{
+    (void)c; (void)b; (void)i;
+    UNIMPL();
+}
+static VAStatus vareq_ReleaseBufferHandle(VADriverContextP c, VABufferID b)
+{
+    (void)c; (void)b;
+    UNIMPL();
+}
+static VAStatus vareq_CreateMFContext(VADriverContextP c, VAMFContextID *m)
+{
+    (void)c; (void)m;
+    UNIMPL();
+}
+static VAStatus vareq_MFAddContext(VADriverContextP c, VAMFContextID m, VAContextID x)
+{
+    (void)c; (void)m; (void)x;
+    UNIMPL();
+}
+static VAStatus vareq_MFReleaseContext(VADriverContextP c, VAMFContextID m, VAContextID x)
+{
+    (void)c; (void)m; (void)x;
+    UNIMPL();
+}
+static VAStatus vareq_MFSubmit(VADriverContextP c, VAMFContextID m, VAContextID *x, int n)
+{
+    (void)c; (void)m; (void)x; (void)n;
+    UNIMPL();
+}
+static VAStatus vareq_CreateBuffer2(VADriverContextP c, VAContextID x, VABufferType t,
+                                    unsigned int w, unsigned int h, unsigned int *u,
+                                    unsigned int *p, VABufferID *b)
+{
+    (void)c; (void)x; (void)t; (void)w; (void)h; (void)u; (void)p; (void)b;
+    UNIMPL();
+}
+static VAStatus vareq_QueryProcessingRate(VADriverContextP c, VAConfigID cf,
+                                          VAProcessingRateParameter *p, unsigned int *r)
+{
+    (void)c; (void)cf; (void)p; (void)r;
+    UNIMPL();
+}
+static VAStatus vareq_SyncBuffer(VADriverContextP c, VABufferID b, uint64_t t)
+{
+    (void)c; (void)b; (void)t;
+    UNIMPL();
+}
+static VAStatus vareq_Copy(VADriverContextP c, VACopyObject *d, VACopyObject *s, VACopyOption o)
+{
+    (void)c; (void)d; (void)s; (void)o;
+    UNIMPL();
+}
+
+/* ---- terminate ---- */
+
+static void destroy_all(VADriverContextP ctx)
+{
+    struct vareq_driver *drv = vareq_drv(ctx);
+    uint32_t i;
+
+    /* contexts first: they sync pending decodes and release CAPTURE memory */
+    for (i = 0; i < drv->contexts.cap; i++) {
+        struct vareq_context *c = vareq_heap_at(&drv->contexts, i);
+        if (c)
+            vareq_DestroyContext(ctx, c->id);
+    }
+    for (i = 0; i < drv->images.cap; i++) {
+        struct vareq_image *im = vareq_heap_at(&drv->images, i);
+        if (im)
+            vareq_DestroyImage(ctx, im->va.image_id);
+    }
+    for (i = 0; i < drv->buffers.cap; i++) {
+        struct vareq_buffer *b = vareq_heap_at(&drv->buffers, i);
+        if (b)
+            vareq_DestroyBuffer(ctx, b->id);
+    }
+    for (i = 0; i < drv->surfaces.cap; i++) {
+        struct vareq_surface *s = vareq_heap_at(&drv->surfaces, i);
+        if (s) {
+            VASurfaceID id = s->id;
+            vareq_DestroySurfaces(ctx, &id, 1);
+        }
+    }
+    for (i = 0; i < drv->configs.cap; i++) {
+        struct vareq_config *cf = vareq_heap_at(&drv->configs, i);
+        if (cf)
+            free(vareq_heap_remove(&drv->configs, drv->configs.base + i));
+    }
+}
+
+static VAStatus vareq_Terminate(VADriverContextP ctx)
+{
+    struct vareq_driver *drv = vareq_drv(ctx);
+
+    if (!drv)
+        return VA_STATUS_ERROR_INVALID_DISPLAY;
+    destroy_all(ctx);
+    vareq_stats_write(drv);
+    vq_info("terminate: decoded %lu, errors %lu, images %lu, exports %lu",
+            atomic_load(&drv->stats.decoded), atomic_load(&drv->stats.decode_errors),
+            atomic_load(&drv->stats.images_read), atomic_load(&drv->stats.exports));
+    vareq_heap_fini(&drv->configs);
+    vareq_heap_fini(&drv->contexts);
+    vareq_heap_fini(&drv->surfaces);
+    vareq_heap_fini(&drv->buffers);
+    vareq_heap_fini(&drv->images);
+    pthread_mutex_destroy(&drv->lock);
+    free(drv);
+    ctx->pDriverData = NULL;
+    return VA_STATUS_SUCCESS;
+}
+
+/* ---- init ---- */
+
+static void read_config(struct vareq_driver *drv)
+{
+    const char *pol = getenv("VAREQ_POOL_POLICY");
+
+    drv->pitch_align = (unsigned)vareq_env_long("VAREQ_PITCH_ALIGN", 64, 1, 4096);
+    drv->pool_spares = (unsigned)vareq_env_long("VAREQ_POOL_SPARES", 4, 0, 32);
+    drv->decode_timeout_ms = (int)vareq_env_long("VAREQ_DECODE_TIMEOUT_MS", 5000, 1, 600000);
+    drv->fence_timeout_ms = (int)vareq_env_long("VAREQ_FENCE_TIMEOUT_MS", 200, 0, 60000);
+    drv->pool_bound = false;
+    if (pol && *pol) {
+        if (!strcmp(pol, "bound"))
+            drv->pool_bound = true;
+        else if (strcmp(pol, "decoupled"))
+            vq_warn("unknown VAREQ_POOL_POLICY=%s, using decoupled", pol);
+    }
+}
+
+static void build_profiles(struct vareq_driver *drv)
+{
+    drv->n_profiles = 0;
+    for (unsigned c = 0; c < vareq_codec_count(); c++) {
+        const struct vareq_codec *codec = vareq_codec_at(c);
+        bool offered = false;
+        for (unsigned d = 0; d < drv->n_decoders && !offered; d++)
+            for (unsigned f = 0; f < drv->decoders[d].n_fmts; f++)
+                if (drv->decoders[d].fmts[f].pixfmt == codec->output_pixfmt)
+                    offered = true;
+        if (!offered)
+            continue;
+        for (unsigned p = 0; p < codec->n_profiles && drv->n_profiles < VAREQ_MAX_PROFILES; p++) {
+            drv->profiles[drv->n_profiles] = codec->profiles[p].va;
+            drv->profile_names[drv->n_profiles] = codec->profiles[p].name;
+            drv->n_profiles++;
+        }
+    }
+}
+
+static void fill_vtable(struct VADriverVTable *vt)
+{
+    vt->vaTerminate = vareq_Terminate;
+    vt->vaQueryConfigProfiles = vareq_QueryConfigProfiles;
+    vt->vaQueryConfigEntrypoints = vareq_QueryConfigEntrypoints;
+    vt->vaGetConfigAttributes = vareq_GetConfigAttributes;
+    vt->vaCreateConfig = vareq_CreateConfig;
+    vt->vaDestroyConfig = vareq_DestroyConfig;
+    vt->vaQueryConfigAttributes = vareq_QueryConfigAttributes;
+    vt->vaCreateSurfaces = vareq_CreateSurfaces;
+    vt->vaDestroySurfaces = vareq_DestroySurfaces;
+    vt->vaCreateContext = vareq_CreateContext;
+    vt->vaDestroyContext = vareq_DestroyContext;
+    vt->vaCreateBuffer = vareq_CreateBuffer;
+    vt->vaBufferSetNumElements = vareq_BufferSetNumElements;
+    vt->vaMapBuffer = vareq_MapBuffer;
+    vt->vaUnmapBuffer = vareq_UnmapBuffer;
+    vt->vaDestroyBuffer = vareq_DestroyBuffer;
+    vt->vaBeginPicture = vareq_BeginPicture;
+    vt->vaRenderPicture = vareq_RenderPicture;
+    vt->vaEndPicture = vareq_EndPicture;
+    vt->vaSyncSurface = vareq_SyncSurface;
+    vt->vaQuerySurfaceStatus = vareq_QuerySurfaceStatus;
+    vt->vaQuerySurfaceError = vareq_QuerySurfaceError;
+    vt->vaPutSurface = vareq_PutSurface;
+    vt->vaQueryImageFormats = vareq_QueryImageFormats;
+    vt->vaCreateImage = vareq_CreateImage;
+    vt->vaDeriveImage = vareq_DeriveImage;
+    vt->vaDestroyImage = vareq_DestroyImage;
+    vt->vaSetImagePalette = vareq_SetImagePalette;
+    vt->vaGetImage = vareq_GetImage;
+    vt->vaPutImage = vareq_PutImage;
+    vt->vaQuerySubpictureFormats = vareq_QuerySubpictureFormats;
+    vt->vaCreateSubpicture = vareq_CreateSubpicture;
+    vt->vaDestroySubpicture = vareq_DestroySubpicture;
+    vt->vaSetSubpictureImage = vareq_SetSubpictureImage;
+    vt->vaSetSubpictureChromakey = vareq_SetSubpictureChromakey;
+    vt->vaSetSubpictureGlobalAlpha = vareq_SetSubpictureGlobalAlpha;
+    vt->vaAssociateSubpicture = vareq_AssociateSubpicture;
+    vt->vaDeassociateSubpicture = vareq_DeassociateSubpicture;
+    vt->vaQueryDisplayAttributes = vareq_QueryDisplayAttributes;
+    vt->vaGetDisplayAttributes = vareq_GetDisplayAttributes;
+    vt->vaSetDisplayAttributes = vareq_SetDisplayAttributes;
+    vt->vaBufferInfo = vareq_BufferInfo;
+    vt->vaLockSurface = vareq_LockSurface;
+    vt->vaUnlockSurface = vareq_UnlockSurface;
+    vt->vaGetSurfaceAttributes = vareq_GetSurfaceAttributes;
+    vt->vaCreateSurfaces2 = vareq_CreateSurfaces2;
+    vt->vaQuerySurfaceAttributes = vareq_QuerySurfaceAttributes;
+    vt->vaAcquireBufferHandle = vareq_AcquireBufferHandle;
+    vt->vaReleaseBufferHandle = vareq_ReleaseBufferHandle;
+    vt->vaCreateMFContext = vareq_CreateMFContext;
+    vt->vaMFAddContext = vareq_MFAddContext;
+    vt->vaMFReleaseContext = vareq_MFReleaseContext;
+    vt->vaMFSubmit = vareq_MFSubmit;
+    vt->vaCreateBuffer2 = vareq_CreateBuffer2;
+    vt->vaQueryProcessingRate = vareq_QueryProcessingRate;
+    vt->vaExportSurfaceHandle = vareq_ExportSurfaceHandle;
+    vt->vaSyncSurface2 = vareq_SyncSurface2;
+    vt->vaSyncBuffer = vareq_SyncBuffer;
+    vt->vaCopy = vareq_Copy;
+}
+
+__attribute__((visibility("default"))) VAStatus __vaDriverInit_1_17(VADriverContextP ctx);
+
+VAStatus __vaDriverInit_1_17(VADriverContextP ctx)
+{
+    struct vareq_driver *drv;
+    unsigned total;
+
+    if (!ctx || !ctx->vtable)
+        return VA_STATUS_ERROR_INVALID_CONTEXT;
+    drv = calloc(1, sizeof(*drv));
+    if (!drv)
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    pthread_mutex_init(&drv->lock, NULL);
+    vareq_heap_init(&drv->configs, VAREQ_ID_CONFIG);
+    vareq_heap_init(&drv->contexts, VAREQ_ID_CONTEXT);
+    vareq_heap_init(&drv->surfaces, VAREQ_ID_SURFACE);
+    vareq_heap_init(&drv->buffers, VAREQ_ID_BUFFER);
+    vareq_heap_init(&drv->images, VAREQ_ID_IMAGE);
+    read_config(drv);
+
+    drv->ops = vareq_sysops_select(drv->device_name, sizeof(drv->device_name));
+    if (!drv->ops) {
+        vq_err("init: no device provider (VAREQ_DEVICE=%s)", drv->device_name);
+        goto fail;
+    }
+    drv->n_decoders = vareq_discover(drv->ops, drv->decoders, VAREQ_MAX_DECODERS);
+    build_profiles(drv);
+    if (!drv->n_decoders || !drv->n_profiles) {
+        vq_err("init: no V4L2 stateless decoder found (device %s)", drv->device_name);
+        goto fail;
+    }
+    vq_info("init: device %s, %u decoder(s), %u profile(s), pool %s +%u spares, pitch align %u",
+            drv->device_name, drv->n_decoders, drv->n_profiles,
+            drv->pool_bound ? "bound" : "decoupled", drv->pool_spares, drv->pitch_align);
+
+    total = vareq_codec_total_profiles();
+    ctx->pDriverData = drv;
+    ctx->version_major = VA_MAJOR_VERSION;
+    ctx->version_minor = VA_MINOR_VERSION;
+    ctx->max_profiles = (int)(total > drv->n_profiles ? total : drv->n_profiles);
+    ctx->max_entrypoints = 1;
+    ctx->max_attributes = 8;
+    ctx->max_image_formats = 1;
+    ctx->max_subpic_formats = 1;
+    ctx->max_display_attributes = 1;
+    ctx->str_vendor = VAREQ_VENDOR;
+    fill_vtable(ctx->vtable);
+    return VA_STATUS_SUCCESS;
+
+fail:
+    vareq_heap_fini(&drv->configs);
+    vareq_heap_fini(&drv->contexts);
+    vareq_heap_fini(&drv->surfaces);
+    vareq_heap_fini(&drv->buffers);
+    vareq_heap_fini(&drv->images);
+    pthread_mutex_destroy(&drv->lock);
+    free(drv);
+    return VA_STATUS_ERROR_UNKNOWN;
+}

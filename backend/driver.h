@@ -1,0 +1,257 @@
+/* Internal state of the vareq VA-API driver.
+ *
+ * Locking:
+ *  - drv->lock protects the object heaps and the surface<->context attachment
+ *    (surface->ctx). It is held only for short sections.
+ *  - ctx->lock protects the context's device state, its CAPTURE pool, its pending requests
+ *    and the decode state of every surface attached to it (slot, timestamp, pending...).
+ *  - Order: a thread holding ctx->lock may take drv->lock; never the reverse.
+ *  - Object lifetimes follow the VA contract: an application must not destroy an object
+ *    while another thread is using it.
+ *  - Counters are atomics. */
+#ifndef VAREQ_DRIVER_H
+#define VAREQ_DRIVER_H
+
+#include <linux/videodev2.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <va/va.h>
+#include <va/va_backend.h>
+
+#include "codecs/codec.h"
+#include "device/device.h"
+#include "util/heap.h"
+#include "util/log.h"
+
+#define VAREQ_VENDOR "vareq V4L2 request API driver 0.1"
+
+#define VAREQ_ID_CONFIG 0x01000000u
+#define VAREQ_ID_CONTEXT 0x02000000u
+#define VAREQ_ID_SURFACE 0x04000000u
+#define VAREQ_ID_BUFFER 0x08000000u
+#define VAREQ_ID_IMAGE 0x0c000000u
+
+#define VAREQ_MAX_PROFILES 32
+#define VAREQ_MAX_OUTPUT_BUFS 8
+#define VAREQ_MAX_REFS 16
+
+struct vareq_context;
+
+struct vareq_stats {
+    atomic_ulong decoded;
+    atomic_ulong decode_errors;
+    atomic_ulong images_read;
+    atomic_ulong exports;
+    atomic_ulong per_profile[VAREQ_MAX_PROFILES]; /* indexed like drv->profiles */
+};
+
+struct vareq_driver {
+    pthread_mutex_t lock;
+    const struct vareq_sysops *ops;
+    char device_name[16]; /* "kernel" or "sim" */
+
+    struct vareq_decoder decoders[VAREQ_MAX_DECODERS];
+    unsigned n_decoders;
+
+    /* advertised profiles (union over decoders) */
+    VAProfile profiles[VAREQ_MAX_PROFILES];
+    const char *profile_names[VAREQ_MAX_PROFILES];
+    unsigned n_profiles;
+
+    struct vareq_heap configs, contexts, surfaces, buffers, images;
+    struct vareq_stats stats;
+
+    /* configuration (read once at init) */
+    unsigned pitch_align;
+    unsigned pool_spares;
+    bool pool_bound; /* VAREQ_POOL_POLICY=bound */
+    int decode_timeout_ms;
+    int fence_timeout_ms;
+};
+
+struct vareq_config {
+    VAProfile profile;
+    VAEntrypoint entrypoint;
+    unsigned rt_format;
+    const struct vareq_codec *codec;
+    int decoder; /* index in drv->decoders */
+};
+
+struct vareq_surface {
+    VASurfaceID id;
+    unsigned width, height;
+    unsigned rt_format;
+    /* attachment: written under drv->lock (and the old/new ctx->lock) */
+    struct vareq_context *ctx;
+    /* decode state, protected by ctx->lock */
+    struct vareq_slot *slot;       /* CAPTURE memory holding this surface's frame */
+    bool has_frame;                /* slot holds a decoded (or being-decoded) frame */
+    uint64_t ts_ns;                /* timestamp of that frame (reference name) */
+    uint64_t content_seq;          /* ctx->seq at the last decode submitted into it */
+    uint64_t export_seq;           /* ctx->seq at the last export (0 = never) */
+    unsigned export_count;         /* exports of this surface */
+    uint64_t export_content_seq;   /* content_seq at the last export */
+    bool per_frame_exporter;       /* re-exported after a new decode (mpv --vo=gpu style) */
+    struct vareq_request *pending; /* request decoding into it, not completed */
+    VAStatus status;               /* result of the last completed decode */
+    int bound_index;               /* slot index for VAREQ_POOL_POLICY=bound, or -1 */
+};
+
+struct vareq_buffer {
+    VABufferID id;
+    VABufferType type;
+    VAContextID context;
+    size_t element_size;
+    unsigned num_elements;
+    size_t size;
+    uint8_t *data;       /* owned unless derived */
+    bool mapped;
+    /* derived image buffer: data points into a CAPTURE slot mapping */
+    struct vareq_context *derived_ctx;
+    struct vareq_slot *derived_slot;
+};
+
+struct vareq_image {
+    VAImage va;
+};
+
+struct vareq_request {
+    struct vareq_request *next;
+    int fd;               /* media request fd */
+    unsigned out_index;   /* OUTPUT buffer */
+    struct vareq_slot *slot;
+    struct vareq_surface *surface;
+    uint64_t ts_ns;
+    struct vareq_slot *refs[VAREQ_MAX_REFS];
+    unsigned n_refs;
+    int profile_idx; /* index in drv->profiles for stats, or -1 */
+};
+
+struct vareq_outbuf {
+    void *map;
+    size_t length;
+    bool busy;
+};
+
+/* Picture being assembled between BeginPicture and EndPicture. */
+struct vareq_picture {
+    struct vareq_surface *target;
+    bool active;
+    uint8_t *pic_param;
+    size_t pic_param_size, pic_param_cap;
+    bool have_pic_param;
+    struct vareq_va_buf *slice_params;
+    unsigned n_slice_params, cap_slice_params;
+    struct vareq_va_buf *slice_data;
+    unsigned n_slice_data, cap_slice_data;
+};
+
+struct vareq_context {
+    pthread_mutex_t lock;
+    VAContextID id;
+    struct vareq_driver *drv;
+    const struct vareq_codec *codec;
+    VAProfile profile;
+    int profile_idx;
+    void *codec_state;
+    int decoder;
+
+    int video_fd, media_fd;
+    unsigned width, height;
+    struct v4l2_format out_fmt, cap_fmt; /* as G_FMT reported them */
+    unsigned cap_bpl, cap_height, cap_width; /* CAPTURE layout: Y pitch, UV at bpl*height */
+    size_t cap_sizeimage;
+    bool ctrl_present[VAREQ_MAX_CTRLS];
+
+    struct vareq_outbuf out[VAREQ_MAX_OUTPUT_BUFS];
+    unsigned n_out;
+    struct vareq_pool pool;
+    bool streaming;
+
+    struct vareq_request *req_head, *req_tail;
+    unsigned n_pending;
+    uint64_t ts_counter;
+    uint64_t seq;
+
+    struct vareq_picture pic;
+};
+
+/* driver.c */
+static inline struct vareq_driver *vareq_drv(VADriverContextP ctx)
+{
+    return (struct vareq_driver *)ctx->pDriverData;
+}
+void vareq_stats_write(struct vareq_driver *drv);
+
+/* lookups (take drv->lock briefly) */
+struct vareq_config *vareq_config_get(struct vareq_driver *drv, VAConfigID id);
+struct vareq_context *vareq_context_get(struct vareq_driver *drv, VAContextID id);
+struct vareq_surface *vareq_surface_get(struct vareq_driver *drv, VASurfaceID id);
+struct vareq_buffer *vareq_buffer_get(struct vareq_driver *drv, VABufferID id);
+struct vareq_image *vareq_image_get(struct vareq_driver *drv, VAImageID id);
+
+/* Locks the context a surface is attached to; returns it (locked) or NULL. */
+struct vareq_context *vareq_surface_lock_ctx(struct vareq_driver *drv, struct vareq_surface *s);
+
+/* va/context.c */
+/* Completes the oldest pending request of ctx (ctx->lock held). */
+VAStatus vareq_ctx_complete_oldest(struct vareq_context *ctx);
+/* Completes requests until the surface has none pending (ctx->lock held). */
+VAStatus vareq_ctx_sync_surface(struct vareq_context *ctx, struct vareq_surface *s);
+/* Gives the surface a slot if it has none (export/derive before decode). */
+VAStatus vareq_ctx_ensure_slot(struct vareq_context *ctx, struct vareq_surface *s);
+/* Detaches a surface from its context (ctx->lock held): sync, release slot. */
+void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s);
+/* Takes a CAPTURE slot for a decode into s (ctx->lock held). */
+VAStatus vareq_ctx_slot_for_decode(struct vareq_context *ctx, struct vareq_surface *s,
+                                   struct vareq_slot **out);
+
+/* buffer.c */
+VAStatus vareq_buffer_create_internal(struct vareq_driver *drv, VAContextID context,
+                                      VABufferType type, size_t size, unsigned num,
+                                      const void *data, struct vareq_buffer **out);
+void vareq_buffer_destroy_obj(struct vareq_driver *drv, struct vareq_buffer *buf);
+void vareq_picture_reset(struct vareq_picture *pic);
+void vareq_picture_free(struct vareq_picture *pic);
+
+/* VA entry points */
+VAStatus vareq_QueryConfigProfiles(VADriverContextP, VAProfile *, int *);
+VAStatus vareq_QueryConfigEntrypoints(VADriverContextP, VAProfile, VAEntrypoint *, int *);
+VAStatus vareq_GetConfigAttributes(VADriverContextP, VAProfile, VAEntrypoint, VAConfigAttrib *, int);
+VAStatus vareq_CreateConfig(VADriverContextP, VAProfile, VAEntrypoint, VAConfigAttrib *, int, VAConfigID *);
+VAStatus vareq_DestroyConfig(VADriverContextP, VAConfigID);
+VAStatus vareq_QueryConfigAttributes(VADriverContextP, VAConfigID, VAProfile *, VAEntrypoint *, VAConfigAttrib *, int *);
+VAStatus vareq_QuerySurfaceAttributes(VADriverContextP, VAConfigID, VASurfaceAttrib *, unsigned int *);
+
+VAStatus vareq_CreateSurfaces(VADriverContextP, int, int, int, int, VASurfaceID *);
+VAStatus vareq_CreateSurfaces2(VADriverContextP, unsigned int, unsigned int, unsigned int, VASurfaceID *, unsigned int, VASurfaceAttrib *, unsigned int);
+VAStatus vareq_DestroySurfaces(VADriverContextP, VASurfaceID *, int);
+VAStatus vareq_SyncSurface(VADriverContextP, VASurfaceID);
+VAStatus vareq_SyncSurface2(VADriverContextP, VASurfaceID, uint64_t);
+VAStatus vareq_QuerySurfaceStatus(VADriverContextP, VASurfaceID, VASurfaceStatus *);
+
+VAStatus vareq_CreateContext(VADriverContextP, VAConfigID, int, int, int, VASurfaceID *, int, VAContextID *);
+VAStatus vareq_DestroyContext(VADriverContextP, VAContextID);
+
+VAStatus vareq_CreateBuffer(VADriverContextP, VAContextID, VABufferType, unsigned int, unsigned int, void *, VABufferID *);
+VAStatus vareq_BufferSetNumElements(VADriverContextP, VABufferID, unsigned int);
+VAStatus vareq_MapBuffer(VADriverContextP, VABufferID, void **);
+VAStatus vareq_UnmapBuffer(VADriverContextP, VABufferID);
+VAStatus vareq_DestroyBuffer(VADriverContextP, VABufferID);
+VAStatus vareq_BufferInfo(VADriverContextP, VABufferID, VABufferType *, unsigned int *, unsigned int *);
+
+VAStatus vareq_BeginPicture(VADriverContextP, VAContextID, VASurfaceID);
+VAStatus vareq_RenderPicture(VADriverContextP, VAContextID, VABufferID *, int);
+VAStatus vareq_EndPicture(VADriverContextP, VAContextID);
+
+VAStatus vareq_QueryImageFormats(VADriverContextP, VAImageFormat *, int *);
+VAStatus vareq_CreateImage(VADriverContextP, VAImageFormat *, int, int, VAImage *);
+VAStatus vareq_DeriveImage(VADriverContextP, VASurfaceID, VAImage *);
+VAStatus vareq_DestroyImage(VADriverContextP, VAImageID);
+VAStatus vareq_GetImage(VADriverContextP, VASurfaceID, int, int, unsigned int, unsigned int, VAImageID);
+
+VAStatus vareq_ExportSurfaceHandle(VADriverContextP, VASurfaceID, uint32_t, uint32_t, void *);
+
+#endif

@@ -1,0 +1,375 @@
+/* BeginPicture / RenderPicture / EndPicture: collect the VA buffers of one picture, let
+ * the codec translate them into controls + OUTPUT bytes, and submit one request. */
+#include <errno.h>
+#include <linux/media.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+
+static void free_bufs(struct vareq_va_buf *v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        free((void *)v[i].data);
+}
+
+void vareq_picture_reset(struct vareq_picture *pic)
+{
+    free_bufs(pic->slice_params, pic->n_slice_params);
+    free_bufs(pic->slice_data, pic->n_slice_data);
+    pic->n_slice_params = pic->n_slice_data = 0;
+    pic->have_pic_param = false;
+    pic->pic_param_size = 0;
+    pic->target = NULL;
+}
+
+void vareq_picture_free(struct vareq_picture *pic)
+{
+    vareq_picture_reset(pic);
+    free(pic->slice_params);
+    free(pic->slice_data);
+    free(pic->pic_param);
+    memset(pic, 0, sizeof(*pic));
+}
+
+static int append_buf(struct vareq_va_buf **arr, unsigned *n, unsigned *cap,
+                      const struct vareq_buffer *b)
+{
+    uint8_t *copy;
+
+    if (*n >= 256)
+        return -1;
+    if (*n == *cap) {
+        unsigned ncap = *cap ? *cap * 2 : 8;
+        struct vareq_va_buf *na = realloc(*arr, ncap * sizeof(**arr));
+        if (!na)
+            return -1;
+        *arr = na;
+        *cap = ncap;
+    }
+    copy = malloc(b->size ? b->size : 1);
+    if (!copy)
+        return -1;
+    if (b->size)
+        memcpy(copy, b->data, b->size);
+    (*arr)[*n].data = copy;
+    (*arr)[*n].size = b->size;
+    (*arr)[*n].element_size = b->element_size;
+    (*arr)[*n].num_elements = b->num_elements;
+    (*n)++;
+    return 0;
+}
+
+/* Attaches the surface to ctx (without holding ctx->lock). */
+static void attach_surface(struct vareq_driver *drv, struct vareq_context *ctx,
+                           struct vareq_surface *s)
+{
+    struct vareq_context *old = vareq_surface_lock_ctx(drv, s);
+
+    if (old == ctx) {
+        pthread_mutex_unlock(&old->lock);
+        return;
+    }
+    if (old) {
+        vareq_ctx_detach_surface(old, s);
+        pthread_mutex_unlock(&old->lock);
+    }
+    pthread_mutex_lock(&drv->lock);
+    s->ctx = ctx;
+    s->bound_index = -1;
+    pthread_mutex_unlock(&drv->lock);
+}
+
+VAStatus vareq_BeginPicture(VADriverContextP vctx, VAContextID id, VASurfaceID target)
+{
+    struct vareq_driver *drv = vareq_drv(vctx);
+    struct vareq_context *ctx = vareq_context_get(drv, id);
+    struct vareq_surface *s = vareq_surface_get(drv, target);
+
+    if (!ctx)
+        return VA_STATUS_ERROR_INVALID_CONTEXT;
+    if (!s)
+        return VA_STATUS_ERROR_INVALID_SURFACE;
+    attach_surface(drv, ctx, s);
+    pthread_mutex_lock(&ctx->lock);
+    if (ctx->pic.active)
+        vq_warn("BeginPicture without EndPicture: dropping the previous picture");
+    vareq_picture_reset(&ctx->pic);
+    ctx->pic.target = s;
+    ctx->pic.active = true;
+    pthread_mutex_unlock(&ctx->lock);
+    return VA_STATUS_SUCCESS;
+}
+
+VAStatus vareq_RenderPicture(VADriverContextP vctx, VAContextID id, VABufferID *buffers,
+                             int num)
+{
+    struct vareq_driver *drv = vareq_drv(vctx);
+    struct vareq_context *ctx = vareq_context_get(drv, id);
+    VAStatus st = VA_STATUS_SUCCESS;
+
+    if (!ctx)
+        return VA_STATUS_ERROR_INVALID_CONTEXT;
+    if (num < 0 || (num > 0 && !buffers))
+        return VA_STATUS_ERROR_INVALID_PARAMETER;
+    pthread_mutex_lock(&ctx->lock);
+    if (!ctx->pic.active) {
+        pthread_mutex_unlock(&ctx->lock);
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    for (int i = 0; i < num && st == VA_STATUS_SUCCESS; i++) {
+        struct vareq_buffer *b = vareq_buffer_get(drv, buffers[i]);
+        struct vareq_picture *pic = &ctx->pic;
+        if (!b || !b->data) {
+            st = VA_STATUS_ERROR_INVALID_BUFFER;
+            break;
+        }
+        switch (b->type) {
+        case VAPictureParameterBufferType:
+            if (b->size > pic->pic_param_cap) {
+                uint8_t *n = realloc(pic->pic_param, b->size);
+                if (!n) {
+                    st = VA_STATUS_ERROR_ALLOCATION_FAILED;
+                    break;
+                }
+                pic->pic_param = n;
+                pic->pic_param_cap = b->size;
+            }
+            memcpy(pic->pic_param, b->data, b->size);
+            pic->pic_param_size = b->size;
+            pic->have_pic_param = true;
+            break;
+        case VASliceParameterBufferType:
+            if (append_buf(&pic->slice_params, &pic->n_slice_params, &pic->cap_slice_params, b) < 0)
+                st = VA_STATUS_ERROR_ALLOCATION_FAILED;
+            break;
+        case VASliceDataBufferType:
+            if (append_buf(&pic->slice_data, &pic->n_slice_data, &pic->cap_slice_data, b) < 0)
+                st = VA_STATUS_ERROR_ALLOCATION_FAILED;
+            break;
+        default:
+            vq_dbg("RenderPicture: ignoring buffer type %d", (int)b->type);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    return st;
+}
+
+/* ---- reference resolution for the codec ---- */
+
+struct ref_ctx {
+    struct vareq_context *ctx;
+    struct vareq_request *req;
+};
+
+static int ref_ts(void *opaque, VASurfaceID id, uint64_t *ts)
+{
+    struct ref_ctx *rc = opaque;
+    struct vareq_driver *drv = rc->ctx->drv;
+    struct vareq_surface *s;
+    struct vareq_request *req = rc->req;
+    bool attached;
+
+    pthread_mutex_lock(&drv->lock);
+    s = vareq_heap_get(&drv->surfaces, id);
+    attached = s && s->ctx == rc->ctx;
+    pthread_mutex_unlock(&drv->lock);
+    /* the surface's decode state is protected by rc->ctx->lock, which we hold */
+    if (!attached || !s->has_frame || !s->slot)
+        return -1;
+    *ts = s->ts_ns;
+    for (unsigned i = 0; i < req->n_refs; i++)
+        if (req->refs[i] == s->slot)
+            return 0;
+    if (req->n_refs < VAREQ_MAX_REFS)
+        req->refs[req->n_refs++] = s->slot;
+    return 0;
+}
+
+static int find_free_output(struct vareq_context *ctx)
+{
+    for (;;) {
+        for (unsigned i = 0; i < ctx->n_out; i++)
+            if (!ctx->out[i].busy)
+                return (int)i;
+        if (!ctx->req_head || vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
+            return -1;
+    }
+}
+
+static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
+{
+    struct vareq_driver *drv = ctx->drv;
+    const struct vareq_sysops *ops = drv->ops;
+    struct vareq_picture *pic = &ctx->pic;
+    struct vareq_codec_frame f;
+    struct vareq_va_buf pp;
+    struct vareq_request *req;
+    struct vareq_slot *slot;
+    struct v4l2_ext_controls ec;
+    struct ref_ctx rc;
+    VAStatus st;
+    int oi;
+
+    st = vareq_ctx_slot_for_decode(ctx, s, &slot);
+    if (st != VA_STATUS_SUCCESS)
+        return st;
+    oi = find_free_output(ctx);
+    if (oi < 0) {
+        vq_err("no free OUTPUT buffer");
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    req = calloc(1, sizeof(*req));
+    if (!req)
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    req->fd = -1;
+    req->out_index = (unsigned)oi;
+    req->slot = slot;
+    req->surface = s;
+    req->profile_idx = ctx->profile_idx;
+
+    memset(&f, 0, sizeof(f));
+    pp.data = pic->pic_param;
+    pp.size = pic->pic_param_size;
+    pp.element_size = pic->pic_param_size;
+    pp.num_elements = 1;
+    f.profile = ctx->profile;
+    f.pic_param = pic->have_pic_param ? &pp : NULL;
+    f.slice_params = pic->slice_params;
+    f.n_slice_params = pic->n_slice_params;
+    f.slice_data = pic->slice_data;
+    f.n_slice_data = pic->n_slice_data;
+    f.out = ctx->out[oi].map;
+    f.out_cap = ctx->out[oi].length;
+    f.cap_width = ctx->cap_width;
+    f.cap_height = ctx->cap_height;
+    f.ctrl_present = ctx->ctrl_present;
+    rc.ctx = ctx;
+    rc.req = req;
+    f.ref_ts = ref_ts;
+    f.opaque = &rc;
+    st = ctx->codec->translate(ctx->codec_state, &f);
+    if (st != VA_STATUS_SUCCESS)
+        goto fail_count;
+    if (f.out_used > f.out_cap || f.n_ctrls > VAREQ_MAX_CTRLS) {
+        st = VA_STATUS_ERROR_OPERATION_FAILED;
+        goto fail_count;
+    }
+
+    req->ts_ns = (++ctx->ts_counter) * 1000ull; /* microsecond steps survive timeval */
+    req->fd = media_request_alloc(ops, ctx->media_fd);
+    if (req->fd < 0) {
+        vq_err("MEDIA_IOC_REQUEST_ALLOC: %s", strerror(errno));
+        st = VA_STATUS_ERROR_OPERATION_FAILED;
+        goto fail_count;
+    }
+    memset(&ec, 0, sizeof(ec));
+    ec.which = V4L2_CTRL_WHICH_REQUEST_VAL;
+    ec.request_fd = req->fd;
+    ec.count = f.n_ctrls;
+    ec.controls = f.ctrls;
+    if (f.n_ctrls && vq_ioctl(ops, ctx->video_fd, VIDIOC_S_EXT_CTRLS, &ec) < 0) {
+        vq_err("S_EXT_CTRLS (request): %s (error_idx %u)", strerror(errno), ec.error_idx);
+        st = VA_STATUS_ERROR_DECODING_ERROR;
+        goto fail_count;
+    }
+    if (v4l2_qbuf(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, (unsigned)oi,
+                  f.out_used, req->ts_ns, req->fd) < 0) {
+        vq_err("QBUF OUTPUT %d: %s", oi, strerror(errno));
+        st = VA_STATUS_ERROR_OPERATION_FAILED;
+        goto fail_count;
+    }
+    if (v4l2_qbuf(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, slot->index, 0, 0,
+                  -1) < 0) {
+        vq_err("QBUF CAPTURE %u: %s", slot->index, strerror(errno));
+        st = VA_STATUS_ERROR_OPERATION_FAILED;
+        goto fail_count; /* closing the unqueued request releases the OUTPUT buffer */
+    }
+    if (media_request_queue(ops, req->fd) < 0) {
+        vq_err("MEDIA_REQUEST_IOC_QUEUE: %s", strerror(errno));
+        ops->close(req->fd);
+        req->fd = -1;
+        /* the CAPTURE buffer is queued without a job: restart the queues */
+        slot->queued = true;
+        atomic_fetch_add(&drv->stats.decode_errors, 1);
+        free(req);
+        s->status = VA_STATUS_ERROR_DECODING_ERROR;
+        {
+            /* reset via a completion of everything pending, then STREAMOFF/ON */
+            const uint32_t types[2] = {V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE,
+                                       V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE};
+            while (ctx->req_head)
+                if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
+                    break;
+            for (int t = 0; t < 2; t++)
+                v4l2_stream(ops, ctx->video_fd, types[t], false);
+            for (unsigned i = 0; i < ctx->pool.n; i++)
+                ctx->pool.slots[i].queued = false;
+            for (unsigned i = 0; i < ctx->n_out; i++)
+                ctx->out[i].busy = false;
+            for (int t = 0; t < 2; t++)
+                if (v4l2_stream(ops, ctx->video_fd, types[t], true) < 0)
+                    vq_err("STREAMON after failed queue: %s", strerror(errno));
+        }
+        return VA_STATUS_ERROR_DECODING_ERROR;
+    }
+
+    /* commit: the surface now holds this memory; the memory it held returns to the pool */
+    if (s->slot && s->slot != slot && s->slot->owner == s)
+        vareq_pool_release(&ctx->pool, s->slot);
+    if (slot->owner && slot->owner != s) {
+        slot->owner->slot = NULL;
+        slot->owner->has_frame = false;
+    }
+    slot->owner = s;
+    slot->queued = true;
+    s->slot = slot;
+    s->has_frame = true;
+    s->ts_ns = req->ts_ns;
+    s->content_seq = ++ctx->seq;
+    s->pending = req;
+    s->status = VA_STATUS_SUCCESS;
+    for (unsigned i = 0; i < req->n_refs; i++)
+        req->refs[i]->pending_refs++;
+    ctx->out[oi].busy = true;
+    if (ctx->req_tail)
+        ctx->req_tail->next = req;
+    else
+        ctx->req_head = req;
+    ctx->req_tail = req;
+    ctx->n_pending++;
+    vq_dbg("queued: surface 0x%x slot %u output %d ts %llu (%zu bytes, %u refs)", s->id,
+           slot->index, oi, (unsigned long long)req->ts_ns, f.out_used, req->n_refs);
+    return VA_STATUS_SUCCESS;
+
+fail_count:
+    if (req->fd >= 0)
+        ops->close(req->fd);
+    free(req);
+    atomic_fetch_add(&drv->stats.decode_errors, 1);
+    s->status = VA_STATUS_ERROR_DECODING_ERROR;
+    vq_err("decode of surface 0x%x not submitted (%s)", s->id, vaErrorStr(st));
+    return st;
+}
+
+VAStatus vareq_EndPicture(VADriverContextP vctx, VAContextID id)
+{
+    struct vareq_driver *drv = vareq_drv(vctx);
+    struct vareq_context *ctx = vareq_context_get(drv, id);
+    VAStatus st;
+
+    if (!ctx)
+        return VA_STATUS_ERROR_INVALID_CONTEXT;
+    pthread_mutex_lock(&ctx->lock);
+    if (!ctx->pic.active || !ctx->pic.target) {
+        pthread_mutex_unlock(&ctx->lock);
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    st = submit(ctx, ctx->pic.target);
+    vareq_picture_reset(&ctx->pic);
+    ctx->pic.active = false;
+    pthread_mutex_unlock(&ctx->lock);
+    return st;
+}

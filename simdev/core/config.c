@@ -6,39 +6,64 @@
 
 #include "log.h"
 
+/* Generic faults; "vp9-swap-ref-ts" is the historic name of "swap-ref-ts". */
 static const struct {
     const char *name;
     unsigned bit;
-} fault_names[] = {
-    { "vp9-swap-ref-ts", SIM_FAULT_VP9_SWAP_REF_TS },
-    { "vp9-corrupt-base-q", SIM_FAULT_VP9_CORRUPT_BASE_Q },
+} generic_faults[] = {
+    { "swap-ref-ts", SIM_FAULT_SWAP_REF_TS },
+    { "vp9-swap-ref-ts", SIM_FAULT_SWAP_REF_TS },
 };
 
-static int parse_faults(const char *list, unsigned *out)
+static bool name_is(const char *name, const char *p, size_t len)
 {
-    unsigned faults = 0;
+    return strlen(name) == len && strncmp(name, p, len) == 0;
+}
+
+/* Looks a fault name up in the generic table, then in every codec's table. */
+static int add_fault(struct sim_config *cfg, const char *p, size_t len)
+{
+    for (size_t i = 0; i < sizeof(generic_faults) / sizeof(generic_faults[0]); i++) {
+        if (name_is(generic_faults[i].name, p, len)) {
+            cfg->faults |= generic_faults[i].bit;
+            return 0;
+        }
+    }
+    for (size_t c = 0; sim_codecs[c]; c++) {
+        const struct sim_codec *codec = sim_codecs[c];
+        for (size_t i = 0; i < codec->n_faults; i++) {
+            if (!name_is(codec->faults[i].name, p, len))
+                continue;
+            for (size_t k = 0; k < cfg->n_codec_faults; k++)
+                if (cfg->codec_faults[k] == &codec->faults[i])
+                    return 0;
+            if (cfg->n_codec_faults == SIM_MAX_CODEC_FAULTS) {
+                sim_err("VAREQ_SIM_FAULTS: more than %u codec faults", SIM_MAX_CODEC_FAULTS);
+                return -ENODEV;
+            }
+            cfg->codec_faults[cfg->n_codec_faults++] = &codec->faults[i];
+            return 0;
+        }
+    }
+    sim_err("VAREQ_SIM_FAULTS: unknown fault '%.*s'", (int)len, p);
+    return -ENODEV;
+}
+
+static int parse_faults(struct sim_config *cfg, const char *list)
+{
     const char *p = list;
 
     while (*p) {
         size_t len = strcspn(p, ",");
         if (len > 0) {
-            size_t i;
-            for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++) {
-                if (strlen(fault_names[i].name) == len &&
-                    strncmp(fault_names[i].name, p, len) == 0)
-                    break;
-            }
-            if (i == sizeof(fault_names) / sizeof(fault_names[0])) {
-                sim_err("VAREQ_SIM_FAULTS: unknown fault '%.*s'", (int)len, p);
-                return -ENODEV;
-            }
-            faults |= fault_names[i].bit;
+            int ret = add_fault(cfg, p, len);
+            if (ret)
+                return ret;
         }
         p += len;
         if (*p == ',')
             p++;
     }
-    *out = faults;
     return 0;
 }
 
@@ -47,14 +72,30 @@ int sim_config_parse(struct sim_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 
     const char *profile = getenv("VAREQ_SIM_PROFILE");
-    if (profile && profile[0] && strcmp(profile, "generic") != 0) {
-        sim_err("VAREQ_SIM_PROFILE: unknown profile '%s' (known: generic)", profile);
+    if (!profile || !profile[0])
+        profile = "generic";
+    size_t len = strcspn(profile, "+");
+    cfg->profile = sim_profile_find(profile, len);
+    if (!cfg->profile) {
+        sim_err("VAREQ_SIM_PROFILE: unknown profile '%.*s' (known: %s)", (int)len, profile,
+                sim_profile_names());
         return -ENODEV;
     }
-    cfg->profile = SIM_PROFILE_GENERIC;
+    for (const char *p = profile + len; *p == '+';) {
+        p++;
+        size_t olen = strcspn(p, "+");
+        if (name_is("reset-on-free", p, olen)) {
+            cfg->profile_opts |= SIM_PROFILE_OPT_RESET_ON_FREE;
+        } else {
+            sim_err("VAREQ_SIM_PROFILE: unknown option '%.*s' (known: reset-on-free)",
+                    (int)olen, p);
+            return -ENODEV;
+        }
+        p += olen;
+    }
 
     const char *faults = getenv("VAREQ_SIM_FAULTS");
     if (faults)
-        return parse_faults(faults, &cfg->faults);
+        return parse_faults(cfg, faults);
     return 0;
 }

@@ -2,22 +2,24 @@
 #ifndef SIM_CONFIG_H
 #define SIM_CONFIG_H
 
-enum sim_profile {
-    SIM_PROFILE_GENERIC = 0,
-};
+#include <stddef.h>
 
-enum sim_fault {
-    SIM_FAULT_VP9_SWAP_REF_TS = 1u << 0,    /* "vp9-swap-ref-ts" */
-    SIM_FAULT_VP9_CORRUPT_BASE_Q = 1u << 1, /* "vp9-corrupt-base-q" */
-};
+#include "../codecs/codec.h"
+#include "profile.h"
+
+#define SIM_MAX_CODEC_FAULTS 16u
 
 struct sim_config {
-    enum sim_profile profile;
-    unsigned faults; /* enum sim_fault bits */
+    const struct sim_profile *profile;
+    unsigned profile_opts; /* enum sim_profile_opt */
+    unsigned faults; /* enum sim_generic_fault bits (codecs/codec.h) */
+    /* Codec-specific faults by name (applied only to jobs of their codec). */
+    const struct sim_codec_fault *codec_faults[SIM_MAX_CODEC_FAULTS];
+    size_t n_codec_faults;
 };
 
-/* Parses the environment. Returns 0, or -ENODEV (with a stderr line) for an unknown
- * profile or fault name. */
+/* Parses the environment: VAREQ_SIM_PROFILE=<name>[+<option>...], VAREQ_SIM_FAULTS.
+ * Returns 0, or -ENODEV (with a stderr line) for an unknown profile, option or fault. */
 int sim_config_parse(struct sim_config *cfg);
 
 #endif

@@ -4,11 +4,118 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../codecs/vp9/sim_vp9.h"
 #include "device.h"
 #include "format.h"
 #include "log.h"
 #include "request.h"
+
+/* The codecs of the profile that simdev has (generic: all, with generic rules). */
+static void select_codecs(struct sim_ctx *ctx)
+{
+    const struct sim_profile *p = ctx->profile;
+    if (p->ncodecs == 0) {
+        for (size_t i = 0; sim_codecs[i] && ctx->ncodecs < SIM_MAX_CODECS; i++) {
+            struct sim_profile_codec *pc = &ctx->pcodecs[ctx->ncodecs];
+            memset(pc, 0, sizeof(*pc));
+            pc->codec = sim_codecs[i]->name;
+            pc->frmsize = (struct v4l2_frmsize_stepwise){
+                SIM_MIN_WIDTH, SIM_MAX_WIDTH, SIM_SIZE_ALIGN,
+                SIM_MIN_HEIGHT, SIM_MAX_HEIGHT, SIM_SIZE_ALIGN };
+            pc->bit_depths = sim_codecs[i]->bit_depths;
+            pc->required = SIM_REQ_CODEC;
+            pc->hold_capture_buf = true; /* generic: every codec (slice-based use) */
+            ctx->codecs[ctx->ncodecs++] = sim_codecs[i];
+        }
+        return;
+    }
+    for (size_t i = 0; i < p->ncodecs && ctx->ncodecs < SIM_MAX_CODECS; i++) {
+        const struct sim_codec *c = sim_codec_by_name(p->codecs[i].codec);
+        if (!c)
+            continue; /* not built (yet) */
+        ctx->pcodecs[ctx->ncodecs] = p->codecs[i];
+        ctx->pcodecs[ctx->ncodecs].bit_depths &= c->bit_depths;
+        ctx->codecs[ctx->ncodecs++] = c;
+    }
+}
+
+void sim_ctx_reset_formats(struct sim_ctx *ctx)
+{
+    ctx->bit_depth = 8;
+    sim_fmt_default_output(ctx, &ctx->out.fmt);
+    ctx->codec = sim_ctx_codec(ctx, ctx->out.fmt.pixelformat);
+    sim_fmt_capture_from_output(ctx, &ctx->out.fmt, 0, 0, &ctx->cap.fmt);
+}
+
+const struct sim_profile_codec *sim_ctx_pcodec(const struct sim_ctx *ctx,
+                                               const struct sim_codec *c)
+{
+    for (size_t i = 0; i < ctx->ncodecs; i++)
+        if (ctx->codecs[i] == c)
+            return &ctx->pcodecs[i];
+    return &ctx->pcodecs[0];
+}
+
+bool sim_ctx_hold_supported(const struct sim_ctx *ctx)
+{
+    return ctx->codec && sim_ctx_pcodec(ctx, ctx->codec)->hold_capture_buf;
+}
+
+uint32_t sim_queue_caps(const struct sim_ctx *ctx, const struct sim_queue *q)
+{
+    uint32_t caps = V4L2_BUF_CAP_SUPPORTS_ORPHANED_BUFS;
+    if (ctx->profile->memory & (1u << V4L2_MEMORY_MMAP))
+        caps |= V4L2_BUF_CAP_SUPPORTS_MMAP;
+    if (ctx->profile->memory & (1u << V4L2_MEMORY_DMABUF))
+        caps |= V4L2_BUF_CAP_SUPPORTS_DMABUF;
+    if (sim_fmt_is_output(q->type)) {
+        caps |= V4L2_BUF_CAP_SUPPORTS_REQUESTS;
+        if (sim_ctx_hold_supported(ctx))
+            caps |= V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF;
+    }
+    return caps;
+}
+
+/* The last OUTPUT buffer handed to the driver that has not run yet
+ * (v4l2_m2m_last_src_buf). */
+static struct sim_buffer *last_pending_src(struct sim_ctx *ctx)
+{
+    struct sim_buffer *best = NULL;
+    for (unsigned i = 0; i < ctx->out.count; i++) {
+        struct sim_buffer *b = ctx->out.bufs[i];
+        if (b->state == SIM_BUF_QUEUED && (!best || b->order > best->order))
+            best = b;
+    }
+    return best;
+}
+
+int sim_ctx_decoder_cmd(struct sim_ctx *ctx, struct v4l2_decoder_cmd *dc, bool try_only)
+{
+    if (!ctx->profile->decoder_cmd)
+        return -ENOTTY;
+    /* v4l2_m2m_ioctl_stateless_try_decoder_cmd(): FLUSH only, flags cleared. */
+    if (dc->cmd != V4L2_DEC_CMD_FLUSH)
+        return -EINVAL;
+    dc->flags = 0;
+    if (try_only)
+        return 0;
+    /* v4l2_m2m_ioctl_stateless_decoder_cmd(): a pending OUTPUT buffer loses its HOLD flag;
+     * with none, a held CAPTURE buffer is returned now. */
+    struct sim_buffer *src = last_pending_src(ctx);
+    if (src) {
+        src->hold_capture = false;
+        return 0;
+    }
+    for (unsigned i = 0; i < ctx->cap.count; i++) {
+        struct sim_buffer *b = ctx->cap.bufs[i];
+        if (b->held && b->state == SIM_BUF_QUEUED) {
+            b->held = false;
+            b->state = SIM_BUF_DONE;
+            b->order = ++ctx->cap.order_counter;
+            sim_event_broadcast();
+        }
+    }
+    return 0;
+}
 
 int sim_ctx_open(int oflags)
 {
@@ -24,19 +131,36 @@ int sim_ctx_open(int oflags)
     ctx->cfg = cfg;
     sim_queue_init(&ctx->out, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE);
     sim_queue_init(&ctx->cap, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE);
-    sim_fmt_default_output(&ctx->out.fmt);
-    sim_fmt_capture_from_output(&ctx->out.fmt, 0, &ctx->cap.fmt);
-    sim_ctrl_defaults(&ctx->cur);
-
-    ret = sim_cond_init(&ctx->wake);
-    if (ret) {
+    ctx->profile = cfg.profile;
+    select_codecs(ctx);
+    if (ctx->ncodecs == 0) {
+        sim_err("profile %s: none of its codecs is built into simdev", ctx->profile->name);
         free(ctx);
-        return -ret;
+        return -ENODEV;
+    }
+    sim_ctx_reset_formats(ctx);
+
+    ret = sim_ctrl_handler_init(&ctx->hdl, ctx->codecs, ctx->ncodecs);
+    if (!ret)
+        ret = sim_ctrl_set_init(&ctx->cur, &ctx->hdl);
+    if (!ret)
+        ret = sim_ctrl_set_init(&ctx->job_ctrls, &ctx->hdl);
+    if (!ret)
+        ret = -sim_cond_init(&ctx->wake);
+    if (ret) {
+        sim_ctrl_set_free(&ctx->job_ctrls);
+        sim_ctrl_set_free(&ctx->cur);
+        sim_ctrl_handler_free(&ctx->hdl);
+        free(ctx);
+        return ret;
     }
 
     ret = pthread_create(&ctx->worker, NULL, sim_worker_main, ctx);
     if (ret) {
         pthread_cond_destroy(&ctx->wake);
+        sim_ctrl_set_free(&ctx->job_ctrls);
+        sim_ctrl_set_free(&ctx->cur);
+        sim_ctrl_handler_free(&ctx->hdl);
         free(ctx);
         return -ret;
     }
@@ -50,6 +174,11 @@ int sim_ctx_open(int oflags)
         pthread_join(ctx->worker, NULL);
         sim_lock();
         pthread_cond_destroy(&ctx->wake);
+        if (ctx->engine)
+            ctx->engine_codec->destroy(ctx->engine);
+        sim_ctrl_set_free(&ctx->job_ctrls);
+        sim_ctrl_set_free(&ctx->cur);
+        sim_ctrl_handler_free(&ctx->hdl);
         free(ctx);
         return fd;
     }
@@ -80,8 +209,13 @@ void sim_ctx_release(struct sim_ctx *ctx)
     sim_queue_free_all(&ctx->out);
     sim_queue_free_all(&ctx->cap);
 
-    if (ctx->vp9)
-        sim_vp9_destroy(ctx->vp9);
+    /* The worker is joined: its engine can go. */
+    if (ctx->engine)
+        ctx->engine_codec->destroy(ctx->engine);
+    ctx->engine = NULL;
+    sim_ctrl_set_free(&ctx->job_ctrls);
+    sim_ctrl_set_free(&ctx->cur);
+    sim_ctrl_handler_free(&ctx->hdl);
     free(ctx->reqs);
     pthread_cond_destroy(&ctx->wake);
     free(ctx);
@@ -94,6 +228,14 @@ struct sim_queue *sim_ctx_queue(struct sim_ctx *ctx, unsigned type)
         return &ctx->out;
     if (type == V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE)
         return &ctx->cap;
+    return NULL;
+}
+
+const struct sim_codec *sim_ctx_codec(const struct sim_ctx *ctx, uint32_t pixfmt)
+{
+    for (size_t i = 0; i < ctx->ncodecs; i++)
+        if (ctx->codecs[i]->output_pixfmt == pixfmt)
+            return ctx->codecs[i];
     return NULL;
 }
 
@@ -173,6 +315,9 @@ void sim_ctx_cancel_queue(struct sim_ctx *ctx, struct sim_queue *q)
         b->state = SIM_BUF_DEQUEUED;
         b->req = NULL;
         b->request_fd = -1;
+        b->held = false;
+        b->hold_capture = false;
+        b->prepared = false;
     }
     q->streaming = false;
     q->sequence = 0;

@@ -12,7 +12,8 @@
 #include "queue.h"
 
 struct sim_request;
-struct sim_vp9;
+
+#define SIM_MAX_CODECS 8u
 
 struct sim_ctx {
     int fd;
@@ -20,7 +21,16 @@ struct sim_ctx {
     struct sim_config cfg;
     struct sim_queue out;
     struct sim_queue cap;
-    struct sim_ctrl_vals cur; /* current control values */
+    /* Codecs this device offers (profile), the one of the OUTPUT format, controls. */
+    const struct sim_profile *profile;
+    const struct sim_codec *codecs[SIM_MAX_CODECS];
+    struct sim_profile_codec pcodecs[SIM_MAX_CODECS]; /* the profile's rules per codec */
+    size_t ncodecs;
+    const struct sim_codec *codec;    /* codec of the OUTPUT format */
+    unsigned bit_depth;               /* 8 or 10: selects the CAPTURE formats */
+    struct sim_ctrl_handler hdl;
+    struct sim_ctrl_set cur;      /* current control values */
+    struct sim_ctrl_set job_ctrls; /* the running job's private copy (worker reads it) */
 
     /* Requests with objects of this context (not owned; see request.c). */
     struct sim_request **reqs;
@@ -34,7 +44,9 @@ struct sim_ctx {
     bool stop;
     bool job_running;
     unsigned waiters; /* threads blocked in DQBUF or waiting for the job to end */
-    struct sim_vp9 *vp9;
+    /* Decode engine: created, used and destroyed by the worker thread only. */
+    struct sim_engine *engine;
+    const struct sim_codec *engine_codec;
 };
 
 /* open() of the video node. Returns fd or -errno. */
@@ -44,6 +56,21 @@ int sim_ctx_open(int oflags);
 void sim_ctx_release(struct sim_ctx *ctx);
 
 struct sim_queue *sim_ctx_queue(struct sim_ctx *ctx, unsigned type);
+
+/* The codec of OUTPUT pixel format pixfmt if this device offers it, else NULL. */
+const struct sim_codec *sim_ctx_codec(const struct sim_ctx *ctx, uint32_t pixfmt);
+/* The profile's rules for codec c of ctx (never NULL for a codec of ctx). */
+const struct sim_profile_codec *sim_ctx_pcodec(const struct sim_ctx *ctx,
+                                               const struct sim_codec *c);
+/* Capabilities reported by REQBUFS/CREATE_BUFS for q. */
+uint32_t sim_queue_caps(const struct sim_ctx *ctx, const struct sim_queue *q);
+/* The current codec offers V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF. */
+bool sim_ctx_hold_supported(const struct sim_ctx *ctx);
+/* VIDIOC_DECODER_CMD / TRY_DECODER_CMD (stateless: FLUSH only). */
+int sim_ctx_decoder_cmd(struct sim_ctx *ctx, struct v4l2_decoder_cmd *dc, bool try_only);
+
+/* Resets both formats to the profile's defaults after open (lock held). */
+void sim_ctx_reset_formats(struct sim_ctx *ctx);
 
 int sim_ctx_add_request(struct sim_ctx *ctx, struct sim_request *req);
 void sim_ctx_remove_request(struct sim_ctx *ctx, struct sim_request *req);

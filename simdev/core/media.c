@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <linux/media.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "device.h"
+#include "profile.h"
 #include "request.h"
 
 /* Graph object ids as the media core forms them: (type << 24) | running id. */
@@ -58,12 +60,13 @@ static void copy_str(char *dst, size_t len, const char *src)
     strncpy(dst, src, len - 1);
 }
 
-static int device_info(struct media_device_info *info)
+static int device_info(const struct sim_profile *profile, struct media_device_info *info)
 {
     memset(info, 0, sizeof(*info));
-    copy_str(info->driver, sizeof(info->driver), SIM_DRIVER_NAME);
-    copy_str(info->model, sizeof(info->model), SIM_DRIVER_NAME);
-    copy_str(info->bus_info, sizeof(info->bus_info), SIM_BUS_INFO);
+    copy_str(info->driver, sizeof(info->driver), profile ? profile->driver : SIM_DRIVER_NAME);
+    copy_str(info->model, sizeof(info->model), profile ? profile->card : SIM_DRIVER_NAME);
+    snprintf(info->bus_info, sizeof(info->bus_info), "platform:%s",
+             profile ? profile->driver : SIM_DRIVER_NAME);
     info->media_version = SIM_KERNEL_VERSION;
     info->driver_version = SIM_KERNEL_VERSION;
     info->hw_revision = 0;
@@ -128,13 +131,13 @@ static int get_topology(struct media_v2_topology *topo)
     return ret;
 }
 
-int sim_media_ioctl(unsigned long cmd, void *arg)
+int sim_media_ioctl(const struct sim_profile *profile, unsigned long cmd, void *arg)
 {
     if (!arg && cmd != MEDIA_IOC_REQUEST_ALLOC)
         return -EFAULT;
     switch (cmd) {
     case MEDIA_IOC_DEVICE_INFO:
-        return device_info(arg);
+        return device_info(profile, arg);
     case MEDIA_IOC_G_TOPOLOGY:
         return get_topology(arg);
     case MEDIA_IOC_REQUEST_ALLOC: {

@@ -3,6 +3,8 @@
 #ifndef SIM_MEDIA_H
 #define SIM_MEDIA_H
 
-int sim_media_ioctl(unsigned long cmd, void *arg);
+struct sim_profile;
+
+int sim_media_ioctl(const struct sim_profile *profile, unsigned long cmd, void *arg);
 
 #endif

@@ -47,6 +47,21 @@ int sim_request_bind(struct sim_request *req, struct sim_ctx *ctx)
     return 0;
 }
 
+int sim_request_bind_ctrls(struct sim_request *req, struct sim_ctx *ctx)
+{
+    if (req->has_ctrls)
+        return 0;
+    int ret = sim_request_bind(req, ctx);
+    if (ret)
+        return ret;
+    ret = sim_ctrl_set_dup(&req->vals, &ctx->cur);
+    if (ret)
+        return ret;
+    sim_ctrl_set_clear_flags(&req->vals);
+    req->has_ctrls = true;
+    return 0;
+}
+
 static void unbind_buffers(struct sim_request *req, bool back_to_user)
 {
     struct sim_ctx *ctx = req->ctx;
@@ -72,7 +87,7 @@ void sim_request_clean(struct sim_request *req)
         sim_ctx_remove_request(req->ctx, req);
     req->ctx = NULL;
     req->has_ctrls = false;
-    memset(&req->vals, 0, sizeof(req->vals));
+    sim_ctrl_set_free(&req->vals);
 }
 
 static void request_free(struct sim_request *req)
@@ -94,8 +109,10 @@ void sim_request_complete(struct sim_request *req)
         req->ctx = NULL;
     }
     sim_event_broadcast();
-    if (req->fd < 0)
+    if (req->fd < 0) {
+        sim_ctrl_set_free(&req->vals);
         free(req);
+    }
 }
 
 void sim_request_detach_ctx(struct sim_request *req)
@@ -132,9 +149,26 @@ static int request_validate(struct sim_request *req)
         sim_log("request %d: more than one OUTPUT buffer", req->fd);
         return -EINVAL;
     }
-    if (!req->has_ctrls || !req->vals.has_frame) {
-        sim_log("request %d: missing V4L2_CID_STATELESS_VP9_FRAME", req->fd);
+    /* The profile's policy: cedrus_request_validate() (the codec's required controls),
+     * rkvdec_request_validate() (every per-request control), hantro (none). */
+    const struct sim_codec *codec = ctx->codec;
+    enum sim_req_policy policy = codec ? sim_ctx_pcodec(ctx, codec)->required : SIM_REQ_NONE;
+    if (policy != SIM_REQ_NONE && !req->has_ctrls) {
+        sim_log("request %d: no controls", req->fd);
         return -ENOENT;
+    }
+    for (size_t i = 0; policy != SIM_REQ_NONE && i < codec->n_controls; i++) {
+        const struct sim_ctrl_def *d = &codec->controls[i];
+        bool needed = policy == SIM_REQ_ALL ? sim_ctrl_is_compound(d)
+                                            : (d->flags & SIM_CTRL_REQUIRED) != 0;
+        if (!needed)
+            continue;
+        const struct sim_ctrl_value *v = req->has_ctrls ? sim_ctrl_set_find(&req->vals, d->id)
+                                                        : NULL;
+        if (!v || !v->set) {
+            sim_log("request %d: missing control 0x%x (%s)", req->fd, d->id, d->name);
+            return -ENOENT;
+        }
     }
     return 0;
 }

@@ -20,8 +20,10 @@ struct sim_request {
     enum sim_req_state state;
     struct sim_ctx *ctx; /* context whose objects are bound (NULL: empty request) */
     uint64_t out_mask;   /* OUTPUT buffer indices bound to the request */
-    bool has_ctrls;      /* a control object (handler) is bound */
-    struct sim_ctrl_vals vals;
+    bool has_ctrls;      /* a control object (handler) is bound; vals is allocated */
+    /* The request's control values: set flags mark what the request sets; once complete,
+     * every value the frame was decoded with (G_EXT_CTRLS of a completed request). */
+    struct sim_ctrl_set vals;
     uint64_t order;      /* queue order within its context */
 };
 
@@ -36,6 +38,10 @@ void sim_request_release_fd(struct sim_request *req);
 
 /* Binds req to ctx (first object). -EINVAL if bound to another context. */
 int sim_request_bind(struct sim_request *req, struct sim_ctx *ctx);
+
+/* Binds the request's control handler: allocates vals as a copy of ctx's current values
+ * with no set flags (first S_EXT_CTRLS into the request). 0 or -errno. */
+int sim_request_bind_ctrls(struct sim_request *req, struct sim_ctx *ctx);
 
 /* Marks a queued request complete (its objects done) and frees it if orphaned. */
 void sim_request_complete(struct sim_request *req);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -43,7 +44,7 @@ static int sim_open(const char *path, int flags)
         struct sim_config cfg;
         ret = sim_config_parse(&cfg);
         if (ret == 0)
-            ret = sim_fd_add(SIM_OBJ_MEDIA, NULL);
+            ret = sim_fd_add(SIM_OBJ_MEDIA, (void *)(uintptr_t)cfg.profile);
     }
     sim_unlock();
     return ret_errno(ret);
@@ -90,7 +91,7 @@ static int sim_ioctl(int fd, unsigned long cmd, void *arg)
         ret = sim_request_ioctl(e->obj, cmd, arg);
         break;
     case SIM_OBJ_MEDIA:
-        ret = sim_media_ioctl(cmd, arg);
+        ret = sim_media_ioctl((const struct sim_profile *)e->obj, cmd, arg);
         break;
     default:
         ret = -ENOTTY;
@@ -115,20 +116,21 @@ static void *sim_mmap(void *addr, size_t length, int prot, int flags, int fd, of
     }
     struct sim_ctx *ctx = e->obj;
     struct sim_buffer *b = NULL;
+    unsigned plane = 0;
     if (offset >= 0 && (uint64_t)offset <= UINT32_MAX) {
         struct sim_queue *q = (uint64_t)offset >= SIM_CAPTURE_OFF_BASE ? &ctx->cap : &ctx->out;
-        b = sim_queue_by_offset(q, (uint32_t)offset);
+        b = sim_queue_by_offset(q, (uint32_t)offset, &plane);
     }
     int err = 0;
     if (!b)
         err = EINVAL;
     else if (!(flags & MAP_SHARED))
         err = EINVAL; /* vb2_mmap: "invalid vma flags, VM_SHARED needed" */
-    else if (length == 0 || length > ((b->length + 4095) & ~(size_t)4095))
+    else if (length == 0 || length > ((b->planes[plane].length + 4095) & ~(size_t)4095))
         err = EINVAL;
     void *p = MAP_FAILED;
     if (!err) {
-        p = mmap(addr, length, prot, flags, b->memfd, 0);
+        p = mmap(addr, length, prot, flags, b->planes[plane].memfd, 0);
         if (p == MAP_FAILED)
             err = errno;
     }

@@ -1,5 +1,6 @@
 /* Video node ioctls: capabilities, formats, frame sizes; dispatch to buffers/controls. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "context.h"
@@ -7,26 +8,27 @@
 #include "format.h"
 #include "log.h"
 
-static int querycap(struct v4l2_capability *cap)
+static int querycap(struct sim_ctx *ctx, struct v4l2_capability *cap)
 {
     memset(cap, 0, sizeof(*cap));
-    strncpy((char *)cap->driver, SIM_DRIVER_NAME, sizeof(cap->driver) - 1);
-    strncpy((char *)cap->card, SIM_DRIVER_NAME, sizeof(cap->card) - 1);
-    strncpy((char *)cap->bus_info, SIM_BUS_INFO, sizeof(cap->bus_info) - 1);
+    strncpy((char *)cap->driver, ctx->profile->driver, sizeof(cap->driver) - 1);
+    strncpy((char *)cap->card, ctx->profile->card, sizeof(cap->card) - 1);
+    snprintf((char *)cap->bus_info, sizeof(cap->bus_info), "platform:%s",
+             ctx->profile->driver);
     cap->version = SIM_KERNEL_VERSION;
     cap->device_caps = V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_STREAMING;
     cap->capabilities = cap->device_caps | V4L2_CAP_DEVICE_CAPS;
     return 0;
 }
 
-static int enum_fmt(struct v4l2_fmtdesc *d)
+static int enum_fmt(struct sim_ctx *ctx, struct v4l2_fmtdesc *d)
 {
     unsigned index = d->index, type = d->type;
     if (!sim_fmt_is_valid_type(type))
         return -EINVAL;
     struct v4l2_fmtdesc out;
     memset(&out, 0, sizeof(out));
-    if (!sim_fmt_enum(type, index, &out))
+    if (!sim_fmt_enum(ctx, type, index, &out))
         return -EINVAL;
     out.index = index;
     out.type = type;
@@ -34,17 +36,15 @@ static int enum_fmt(struct v4l2_fmtdesc *d)
     return 0;
 }
 
-static int enum_framesizes(struct v4l2_frmsizeenum *f)
+static int enum_framesizes(struct sim_ctx *ctx, struct v4l2_frmsizeenum *f)
 {
-    if (f->index != 0 || f->pixel_format != V4L2_PIX_FMT_VP9_FRAME)
+    if (ctx->profile->single_planar)
+        return -ENOTTY; /* cedrus has no vidioc_enum_framesizes */
+    const struct sim_codec *c = sim_ctx_codec(ctx, f->pixel_format);
+    if (f->index != 0 || !c)
         return -EINVAL;
     f->type = V4L2_FRMSIZE_TYPE_STEPWISE;
-    f->stepwise.min_width = SIM_MIN_WIDTH;
-    f->stepwise.max_width = SIM_MAX_WIDTH;
-    f->stepwise.step_width = SIM_SIZE_ALIGN;
-    f->stepwise.min_height = SIM_MIN_HEIGHT;
-    f->stepwise.max_height = SIM_MAX_HEIGHT;
-    f->stepwise.step_height = SIM_SIZE_ALIGN;
+    f->stepwise = sim_ctx_pcodec(ctx, c)->frmsize;
     memset(f->reserved, 0, sizeof(f->reserved));
     return 0;
 }
@@ -66,11 +66,12 @@ static int try_fmt(struct sim_ctx *ctx, struct v4l2_format *f)
         return -EINVAL;
     struct v4l2_pix_format_mplane *pix = &f->fmt.pix_mp;
     if (sim_fmt_is_output(f->type)) {
-        sim_fmt_adjust_output(pix);
+        sim_fmt_adjust_output(ctx, pix);
     } else {
-        unsigned bpl = pix->num_planes >= 1 ? pix->plane_fmt[0].bytesperline : 0;
+        unsigned bpl = pix->num_planes >= 1 && pix->num_planes <= VIDEO_MAX_PLANES
+                           ? pix->plane_fmt[0].bytesperline : 0;
         struct v4l2_pix_format_mplane cap;
-        sim_fmt_capture_from_output(&ctx->out.fmt, bpl, &cap);
+        sim_fmt_capture_from_output(ctx, &ctx->out.fmt, pix->pixelformat, bpl, &cap);
         *pix = cap;
     }
     return 0;
@@ -81,9 +82,12 @@ static int s_fmt(struct sim_ctx *ctx, struct v4l2_format *f)
     struct sim_queue *q = sim_ctx_queue(ctx, f->type);
     if (!q)
         return -EINVAL;
-    /* generic profile: no format change while the queue has buffers; an OUTPUT change
-     * resets CAPTURE, so CAPTURE must not have buffers either. */
-    if (q->count > 0 || q->streaming)
+    /* No format change while the queue has buffers (vb2_is_busy); cedrus accepts a new
+     * size on a busy, not streaming OUTPUT queue with the same pixelformat. An OUTPUT
+     * change resets CAPTURE, so CAPTURE must not have buffers either. */
+    bool resize_ok = sim_fmt_is_output(f->type) && ctx->profile->output_resize_when_busy &&
+                     !q->streaming && f->fmt.pix_mp.pixelformat == q->fmt.pixelformat;
+    if ((q->count > 0 && !resize_ok) || q->streaming)
         return -EBUSY;
     if (sim_fmt_is_output(f->type) && (ctx->cap.count > 0 || ctx->cap.streaming))
         return -EBUSY;
@@ -91,8 +95,10 @@ static int s_fmt(struct sim_ctx *ctx, struct v4l2_format *f)
     if (ret)
         return ret;
     q->fmt = f->fmt.pix_mp;
-    if (sim_fmt_is_output(f->type))
-        sim_fmt_capture_from_output(&ctx->out.fmt, 0, &ctx->cap.fmt);
+    if (sim_fmt_is_output(f->type)) {
+        ctx->codec = sim_ctx_codec(ctx, ctx->out.fmt.pixelformat);
+        sim_fmt_capture_from_output(ctx, &ctx->out.fmt, 0, 0, &ctx->cap.fmt);
+    }
     return 0;
 }
 
@@ -105,17 +111,21 @@ int sim_video_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
         return -EFAULT;
     switch (cmd) {
     case VIDIOC_QUERYCAP:
-        return querycap(arg);
+        return querycap(ctx, arg);
     case VIDIOC_ENUM_FMT:
-        return enum_fmt(arg);
+        return enum_fmt(ctx, arg);
     case VIDIOC_ENUM_FRAMESIZES:
-        return enum_framesizes(arg);
+        return enum_framesizes(ctx, arg);
     case VIDIOC_G_FMT:
         return g_fmt(ctx, arg);
     case VIDIOC_TRY_FMT:
         return try_fmt(ctx, arg);
     case VIDIOC_S_FMT:
         return s_fmt(ctx, arg);
+    case VIDIOC_DECODER_CMD:
+        return sim_ctx_decoder_cmd(ctx, arg, false);
+    case VIDIOC_TRY_DECODER_CMD:
+        return sim_ctx_decoder_cmd(ctx, arg, true);
     default:
         break;
     }

@@ -109,19 +109,12 @@ static int ensure(uint8_t **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* Checks that an NV12 picture of w x h fits its buffer. */
+/* Checks that an 8-bit NV12/NV12M picture of w x h fits its planes. */
 static bool nv12_fits(const struct sim_picture *p, uint32_t w, uint32_t h)
 {
-    if (!p || !p->data || w == 0 || h == 0)
+    if (!p || (p->fourcc != V4L2_PIX_FMT_NV12 && p->fourcc != V4L2_PIX_FMT_NV12M))
         return false;
-    size_t cw2 = ((size_t)w + 1) & ~(size_t)1;     /* bytes of one interleaved CbCr row */
-    if (p->bytesperline < w || p->bytesperline < cw2)
-        return false;
-    size_t ysz = (size_t)p->bytesperline * h;
-    size_t uvsz = (size_t)p->bytesperline * ((h + 1) / 2);
-    if (p->uv_offset < ysz || p->uv_offset > p->size || p->size - p->uv_offset < uvsz)
-        return false;
-    return true;
+    return sim_picture_fits(p, w, h);
 }
 
 static bool same_picture(const struct sim_picture *a, const struct sim_picture *b)
@@ -130,17 +123,19 @@ static bool same_picture(const struct sim_picture *a, const struct sim_picture *
         return true;
     if (a->width != b->width || a->height != b->height)
         return false;
-    if (a->data == b->data && a->bytesperline == b->bytesperline &&
-        a->uv_offset == b->uv_offset)
+    if (a->plane[0].data == b->plane[0].data && a->plane[1].data == b->plane[1].data &&
+        a->plane[0].bytesperline == b->plane[0].bytesperline &&
+        a->plane[1].bytesperline == b->plane[1].bytesperline)
         return true;
+    /* Both pictures passed nv12_fits() for their width x height. */
     for (uint32_t y = 0; y < a->height; y++)
-        if (memcmp(a->data + (size_t)y * a->bytesperline, b->data + (size_t)y * b->bytesperline,
-                   a->width))
+        if (memcmp(a->plane[0].data + (size_t)y * a->plane[0].bytesperline,
+                   b->plane[0].data + (size_t)y * b->plane[0].bytesperline, a->width))
             return false;
     size_t cw = ((size_t)a->width + 1) & ~(size_t)1;
     for (uint32_t y = 0; y < (a->height + 1) / 2; y++)
-        if (memcmp(a->data + a->uv_offset + (size_t)y * a->bytesperline,
-                   b->data + b->uv_offset + (size_t)y * b->bytesperline, cw))
+        if (memcmp(a->plane[1].data + (size_t)y * a->plane[1].bytesperline,
+                   b->plane[1].data + (size_t)y * b->plane[1].bytesperline, cw))
             return false;
     return true;
 }
@@ -162,13 +157,14 @@ static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p,
         return fail(err, errlen, -ENOMEM, "vp9: out of memory for a reference");
     uint8_t *Y = e->scratch, *U = Y + (size_t)aw * ah, *V = U + (size_t)cw * ch;
     for (unsigned y = 0; y < ah; y++) {
-        const uint8_t *src = p->data + (size_t)(y < h ? y : h - 1) * p->bytesperline;
+        const uint8_t *src = p->plane[0].data + (size_t)(y < h ? y : h - 1) * p->plane[0].bytesperline;
         uint8_t *dst = Y + (size_t)y * aw;
         memcpy(dst, src, w);
         memset(dst + w, src[w - 1], aw - w);
     }
     for (unsigned y = 0; y < ch; y++) {
-        const uint8_t *src = p->data + p->uv_offset + (size_t)(y < vh ? y : vh - 1) * p->bytesperline;
+        const uint8_t *src = p->plane[1].data +
+                             (size_t)(y < vh ? y : vh - 1) * p->plane[1].bytesperline;
         uint8_t *du = U + (size_t)y * cw, *dv = V + (size_t)y * cw;
         for (unsigned x = 0; x < cw; x++) {
             unsigned sx = x < vw ? x : vw - 1;
@@ -216,8 +212,8 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
             if (!nv12_fits(refs[i], refs[i]->width, refs[i]->height))
                 return fail(err, errlen, -EINVAL,
                             "vp9: %s reference (%ux%u, bytesperline %u, size %zu) is invalid",
-                            names[i], refs[i]->width, refs[i]->height, refs[i]->bytesperline,
-                            refs[i]->size);
+                            names[i], refs[i]->width, refs[i]->height,
+                            refs[i]->plane[0].bytesperline, refs[i]->plane[0].size);
             group[i] = i;
             for (int j = 0; j < i; j++)
                 if (group[j] == j && same_picture(refs[i], refs[j])) {
@@ -306,9 +302,11 @@ static int output_frame(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
     unsigned acw = aw / 2, ach = ah / 2;
     if (!dst || !nv12_fits(dst, w, h))
         return fail(err, errlen, -ENOSPC,
-                    "vp9: CAPTURE buffer too small for %ux%u NV12 (bytesperline %u, "
-                    "uv_offset %zu, size %zu)", w, h, dst ? dst->bytesperline : 0,
-                    dst ? dst->uv_offset : 0, dst ? dst->size : 0);
+                    "vp9: CAPTURE buffer (format %.4s, bytesperline %u, luma size %zu, "
+                    "chroma size %zu) cannot hold %ux%u 8-bit NV12",
+                    dst ? (const char *)&dst->fourcc : "none",
+                    dst ? dst->plane[0].bytesperline : 0, dst ? dst->plane[0].size : 0,
+                    dst ? dst->plane[1].size : 0, w, h);
     size_t need = (size_t)aw * ah + 2 * (size_t)acw * ach;
     if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
         return fail(err, errlen, -ENOMEM, "vp9: out of memory for the output");
@@ -330,11 +328,11 @@ static int output_frame(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
                     d ? d : vpx_codec_error(&e->dec));
     }
     for (unsigned y = 0; y < h; y++)
-        memcpy(dst->data + (size_t)y * dst->bytesperline, Y + (size_t)y * aw, w);
+        memcpy(dst->plane[0].data + (size_t)y * dst->plane[0].bytesperline, Y + (size_t)y * aw, w);
     unsigned cw = (w + 1) / 2, ch = (h + 1) / 2;
     for (unsigned y = 0; y < ch; y++) {
         const uint8_t *u = U + (size_t)y * acw, *v = V + (size_t)y * acw;
-        uint8_t *d = dst->data + dst->uv_offset + (size_t)y * dst->bytesperline;
+        uint8_t *d = dst->plane[1].data + (size_t)y * dst->plane[1].bytesperline;
         for (unsigned x = 0; x < cw; x++) {
             d[2 * x] = u[x];
             d[2 * x + 1] = v[x];

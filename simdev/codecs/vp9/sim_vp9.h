@@ -19,17 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A picture in a CAPTURE buffer. Layout: NV12 single plane (8-bit) — Y plane of
- * bytesperline × (>= height) bytes at offset 0, interleaved CbCr at uv_offset with the
- * same bytesperline. (P010 comes later with profile 2.) */
-struct sim_picture {
-    uint8_t *data;
-    size_t size;          /* bytes available at data */
-    uint32_t width;       /* decoded frame size held in this buffer */
-    uint32_t height;
-    uint32_t bytesperline;
-    size_t uv_offset;
-};
+#include "../codec.h"
+
+/* Pictures are struct sim_picture (../codec.h): 8-bit NV12 or NV12M here (P010 comes
+ * with profile 2). */
 
 struct sim_vp9;
 

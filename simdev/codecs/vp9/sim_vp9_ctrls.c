@@ -2,9 +2,10 @@
  * validate_vp9_compressed_hdr() (drivers/media/v4l2-core/v4l2-ctrls-core.c), plus
  * tile_rows_log2 <= 2 (the VP9 spec's limit). Like the kernel, reserved fields are not
  * rejected but cleared. */
-#include "ctrls.h"
+#include "sim_vp9_ctrls.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 static int validate_lf(struct v4l2_vp9_loop_filter *lf)
@@ -57,15 +58,27 @@ static int validate_seg(struct v4l2_vp9_segmentation *seg)
     return 0;
 }
 
-int sim_ctrl_validate_vp9_hdr(struct v4l2_ctrl_vp9_compressed_hdr *h)
+int sim_vp9_validate_hdr(void *elem)
 {
+    struct v4l2_ctrl_vp9_compressed_hdr *h = elem;
     if (h->tx_mode > V4L2_VP9_TX_MODE_SELECT)
         return -EINVAL;
     return 0;
 }
 
-int sim_ctrl_validate_vp9_frame(struct v4l2_ctrl_vp9_frame *f)
+void sim_vp9_init_frame(void *elem)
 {
+    /* As std_init_compound() does for V4L2_CTRL_TYPE_VP9_FRAME. */
+    struct v4l2_ctrl_vp9_frame *f = elem;
+    memset(f, 0, sizeof(*f));
+    f->profile = 0;
+    f->bit_depth = 8;
+    f->flags = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING | V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
+}
+
+int sim_vp9_validate_frame(void *elem)
+{
+    struct v4l2_ctrl_vp9_frame *f = elem;
     const uint32_t ss = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING | V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
     int ret;
 

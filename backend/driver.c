@@ -64,10 +64,14 @@ void vareq_stats_write(struct vareq_driver *drv)
     }
     fprintf(f,
             "{\"driver\":\"vareq\",\"device\":\"%s\",\"decoded\":%lu,\"decode_errors\":%lu,"
-            "\"images_read\":%lu,\"exports\":%lu,\"profiles\":{",
+            "\"images_read\":%lu,\"exports\":%lu,\"fence_waits\":%lu,"
+            "\"fence_timeouts\":%lu,\"reconfigs\":%lu,\"capture_buffers_live\":%u,"
+            "\"capture_buffers_peak\":%u,\"profiles\":{",
             drv->device_name, atomic_load(&drv->stats.decoded),
             atomic_load(&drv->stats.decode_errors), atomic_load(&drv->stats.images_read),
-            atomic_load(&drv->stats.exports));
+            atomic_load(&drv->stats.exports), atomic_load(&drv->stats.fence_waits),
+            atomic_load(&drv->stats.fence_timeouts), atomic_load(&drv->stats.reconfigs),
+            vareq_pool_live_buffers(), vareq_pool_peak_buffers());
     for (unsigned i = 0; i < drv->n_profiles; i++)
         fprintf(f, "%s\"%s\":%lu", i ? "," : "", drv->profile_names[i],
                 atomic_load(&drv->stats.per_profile[i]));
@@ -322,6 +326,16 @@ static void read_config(struct vareq_driver *drv)
         else if (strcmp(pol, "decoupled"))
             vq_warn("unknown VAREQ_POOL_POLICY=%s, using decoupled", pol);
     }
+    drv->export_mode = VAREQ_EXPORT_AUTO;
+    pol = getenv("VAREQ_EXPORT_MODE");
+    if (pol && *pol) {
+        if (!strcmp(pol, "sticky"))
+            drv->export_mode = VAREQ_EXPORT_STICKY;
+        else if (!strcmp(pol, "fresh"))
+            drv->export_mode = VAREQ_EXPORT_FRESH;
+        else if (strcmp(pol, "auto"))
+            vq_warn("unknown VAREQ_EXPORT_MODE=%s, using auto", pol);
+    }
 }
 
 static void build_profiles(struct vareq_driver *drv)
@@ -449,7 +463,7 @@ VAStatus __vaDriverInit_1_17(VADriverContextP ctx)
     ctx->max_profiles = (int)(total > drv->n_profiles ? total : drv->n_profiles);
     ctx->max_entrypoints = 1;
     ctx->max_attributes = 8;
-    ctx->max_image_formats = 1;
+    ctx->max_image_formats = 2; /* NV12, P010 (va/image.c) */
     ctx->max_subpic_formats = 1;
     ctx->max_display_attributes = 1;
     ctx->str_vendor = VAREQ_VENDOR;

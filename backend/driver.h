@@ -24,6 +24,7 @@
 #include "device/device.h"
 #include "util/heap.h"
 #include "util/log.h"
+#include "va/layout.h"
 
 #define VAREQ_VENDOR "vareq V4L2 request API driver 0.1"
 
@@ -44,6 +45,9 @@ struct vareq_stats {
     atomic_ulong decode_errors;
     atomic_ulong images_read;
     atomic_ulong exports;
+    atomic_ulong fence_waits;
+    atomic_ulong fence_timeouts;
+    atomic_ulong reconfigs;
     atomic_ulong per_profile[VAREQ_MAX_PROFILES]; /* indexed like drv->profiles */
 };
 
@@ -67,9 +71,12 @@ struct vareq_driver {
     unsigned pitch_align;
     unsigned pool_spares;
     bool pool_bound; /* VAREQ_POOL_POLICY=bound */
+    int export_mode; /* VAREQ_EXPORT_MODE: VAREQ_EXPORT_AUTO / _STICKY / _FRESH */
     int decode_timeout_ms;
     int fence_timeout_ms;
 };
+
+enum { VAREQ_EXPORT_AUTO, VAREQ_EXPORT_STICKY, VAREQ_EXPORT_FRESH };
 
 struct vareq_config {
     VAProfile profile;
@@ -83,6 +90,7 @@ struct vareq_surface {
     VASurfaceID id;
     unsigned width, height;
     unsigned rt_format;
+    uint32_t fourcc;               /* VA_FOURCC_NV12 or VA_FOURCC_P010 (from rt_format/attribs) */
     /* attachment: written under drv->lock (and the old/new ctx->lock) */
     struct vareq_context *ctx;
     /* decode state, protected by ctx->lock */
@@ -93,7 +101,8 @@ struct vareq_surface {
     uint64_t export_seq;           /* ctx->seq at the last export (0 = never) */
     unsigned export_count;         /* exports of this surface */
     uint64_t export_content_seq;   /* content_seq at the last export */
-    bool per_frame_exporter;       /* re-exported after a new decode (mpv --vo=gpu style) */
+    struct vareq_slot *exported_slot; /* memory the consumer imported at the last export */
+    bool export_once;              /* consumer keeps its import: decode into exported_slot */
     struct vareq_request *pending; /* request decoding into it, not completed */
     VAStatus status;               /* result of the last completed decode */
     int bound_index;               /* slot index for VAREQ_POOL_POLICY=bound, or -1 */
@@ -142,6 +151,7 @@ struct vareq_picture {
     uint8_t *pic_param;
     size_t pic_param_size, pic_param_cap;
     bool have_pic_param;
+    struct vareq_va_buf iq_matrix; /* VAIQMatrixBufferType (H.264), data owned, may be NULL */
     struct vareq_va_buf *slice_params;
     unsigned n_slice_params, cap_slice_params;
     struct vareq_va_buf *slice_data;
@@ -161,9 +171,13 @@ struct vareq_context {
     int video_fd, media_fd;
     unsigned width, height;
     struct v4l2_format out_fmt, cap_fmt; /* as G_FMT reported them */
-    unsigned cap_bpl, cap_height, cap_width; /* CAPTURE layout: Y pitch, UV at bpl*height */
-    size_t cap_sizeimage;
+    unsigned cap_width, cap_height; /* CAPTURE format size (G_FMT) */
+    struct vareq_layout cap;        /* CAPTURE memory layout, as G_FMT reported it */
+    unsigned bit_depth;             /* 8 or 10: chooses NV12/NV12M or P010 */
+    unsigned n_targets;             /* render targets (pool size = targets + spares) */
+    unsigned reconfigs;             /* in-stream CAPTURE re-negotiations */
     bool ctrl_present[VAREQ_MAX_CTRLS];
+    struct v4l2_query_ext_ctrl ctrl_info[VAREQ_MAX_CTRLS]; /* where ctrl_present */
 
     struct vareq_outbuf out[VAREQ_MAX_OUTPUT_BUFS];
     unsigned n_out;
@@ -204,6 +218,12 @@ VAStatus vareq_ctx_sync_surface(struct vareq_context *ctx, struct vareq_surface 
 VAStatus vareq_ctx_ensure_slot(struct vareq_context *ctx, struct vareq_surface *s);
 /* Detaches a surface from its context (ctx->lock held): sync, release slot. */
 void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s);
+/* Re-negotiates the CAPTURE (and OUTPUT) formats for w x h inside the context (ctx->lock
+ * held): completes pending requests, STREAMOFF, frees every buffer, S_FMT/G_FMT, REQBUFS,
+ * STREAMON. Every surface of the context loses its frame (call it for keyframes only). */
+VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h);
+/* Records an export of s (ctx->lock held): consumer model of the pool. */
+void vareq_ctx_note_export(struct vareq_context *ctx, struct vareq_surface *s);
 /* Takes a CAPTURE slot for a decode into s (ctx->lock held). */
 VAStatus vareq_ctx_slot_for_decode(struct vareq_context *ctx, struct vareq_surface *s,
                                    struct vareq_slot **out);

@@ -18,7 +18,9 @@
 struct vareq_codec_profile {
     VAProfile va;
     const char *name;   /* stats key, e.g. "VP9Profile0" */
-    uint32_t rt_format; /* VA_RT_FORMAT_* bits */
+    uint32_t rt_format; /* VA_RT_FORMAT_* bits: VA_RT_FORMAT_YUV420 (8-bit, NV12/NV12M),
+                         * VA_RT_FORMAT_YUV420_10 (10-bit, P010) or both (the render
+                         * targets' RT format then decides the CAPTURE format) */
 };
 
 struct vareq_codec_ctrl {
@@ -46,6 +48,10 @@ struct vareq_codec_frame {
     size_t out_cap;
     unsigned cap_width, cap_height; /* CAPTURE format (G_FMT) */
     const bool *ctrl_present; /* parallel to codec->ctrls: the device exposes it */
+    /* added for H.264 (backwards compatible: NULL when absent) */
+    const struct vareq_va_buf *iq_matrix;          /* VAIQMatrixBufferType, may be NULL */
+    const struct v4l2_query_ext_ctrl *ctrl_info;   /* parallel to codec->ctrls (QUERY_EXT_CTRL
+                                                      result where ctrl_present), may be NULL */
     /* Reference resolution: timestamp (ns) of the frame the surface holds now. Also
      * protects that memory until the request completes. 0 on success, -1 when the
      * surface is unknown or holds no frame. */
@@ -71,6 +77,20 @@ struct vareq_codec {
     void (*ctx_destroy)(void *state);
     /* Returns VA_STATUS_SUCCESS, or an error status after logging the reason. */
     VAStatus (*translate)(void *state, struct vareq_codec_frame *f);
+    /* Optional (NULL: the core never re-negotiates inside a context). Called before
+     * translate with the inputs of f set: the coded size of the picture and whether it
+     * replaces every reference (VP9 key frame, AV1 key frame with all refresh bits, H.264
+     * IDR). 0 when known. The core re-negotiates CAPTURE (STREAMOFF, REQBUFS(0), S_FMT,
+     * REQBUFS, STREAMON) when a keyframe changes the size inside one context. */
+    int (*frame_size)(const struct vareq_codec_frame *f, unsigned *width, unsigned *height,
+                      bool *keyframe);
+    /* Optional: controls telling the device the stream's bit depth before the core
+     * enumerates CAPTURE formats (rkvdec-style devices enumerate P010 only once the
+     * current SPS / frame control says 10-bit). Fills ctrls[0..*n-1] (at most
+     * VAREQ_MAX_CTRLS) with payloads in buf (buf_size bytes); the core sets them as
+     * current values (no request) after S_FMT(OUTPUT). 0 on success. */
+    int (*format_ctrls)(unsigned bit_depth, struct v4l2_ext_control *ctrls, unsigned *n,
+                        void *buf, size_t buf_size);
 };
 
 const struct vareq_codec *vareq_codec_by_profile(VAProfile profile,
@@ -81,5 +101,8 @@ const struct vareq_codec *vareq_codec_at(unsigned i);
 unsigned vareq_codec_total_profiles(void);
 
 extern const struct vareq_codec vareq_codec_vp9;
+extern const struct vareq_codec vareq_codec_vp8;
+extern const struct vareq_codec vareq_codec_av1;
+extern const struct vareq_codec vareq_codec_h264;
 
 #endif

@@ -4,6 +4,9 @@
  * OUTPUT pixel format. */
 static const struct vareq_codec *const codecs[] = {
     &vareq_codec_vp9,
+    &vareq_codec_vp8,
+    &vareq_codec_av1,
+    &vareq_codec_h264,
 };
 
 #define N_CODECS (sizeof(codecs) / sizeof(codecs[0]))

@@ -23,9 +23,14 @@ const struct vareq_sysops *vareq_sysops_sim(void);
 const struct vareq_sysops *vareq_sysops_select(char *name, size_t len);
 
 /* ---- discovery.c ---- */
+#define VAREQ_MAX_CAP_FORMATS 16
+
 struct vareq_decoder_format {
     uint32_t pixfmt;
     unsigned min_w, max_w, min_h, max_h;
+    /* CAPTURE formats enumerated after S_FMT(OUTPUT, pixfmt) */
+    uint32_t cap_fmts[VAREQ_MAX_CAP_FORMATS];
+    unsigned n_cap_fmts;
 };
 
 struct vareq_decoder {
@@ -46,20 +51,29 @@ int vq_poll1(const struct vareq_sysops *ops, int fd, short events, int timeout_m
              short *revents);
 const char *vq_fourcc(uint32_t f, char buf[8]);
 
+/* ENUM_FMT of a queue into out[max]; returns how many. */
+unsigned v4l2_enum_formats(const struct vareq_sysops *ops, int fd, uint32_t type,
+                           uint32_t *out, unsigned max);
 int v4l2_query_ctrl(const struct vareq_sysops *ops, int fd, uint32_t id,
                     struct v4l2_query_ext_ctrl *out);
 int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *count);
 int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
                   uint32_t *offset, uint32_t *length);
+/* QUERYBUF of a buffer with up to *n_planes memory planes; *n_planes gets the count. */
+int v4l2_querybuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                         unsigned *n_planes, uint32_t *offset, uint32_t *length);
 int v4l2_stream(const struct vareq_sysops *ops, int fd, uint32_t type, bool on);
 /* QBUF one single-plane MPLANE MMAP buffer. request_fd < 0: no request. */
 int v4l2_qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
               size_t bytesused, uint64_t ts_ns, int request_fd);
+/* QBUF of an MMAP buffer with n_planes memory planes (bytesused set on plane 0 only). */
+int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                     unsigned n_planes, size_t bytesused, uint64_t ts_ns, int request_fd);
 /* DQBUF; fills index and flags. -1/EAGAIN when none is ready. */
 int v4l2_dqbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *index,
                uint32_t *flags, uint64_t *ts_ns);
 int v4l2_expbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
-                int flags);
+                unsigned plane, int flags);
 int media_request_alloc(const struct vareq_sysops *ops, int media_fd);
 int media_request_queue(const struct vareq_sysops *ops, int req_fd);
 struct timeval;
@@ -69,17 +83,20 @@ uint64_t vq_timeval_to_ns(const struct timeval *tv);
 /* ---- pool.c: CAPTURE memory ---- */
 struct vareq_surface;
 
+#define VAREQ_SLOT_MAX_PLANES 2
+
 struct vareq_slot {
     unsigned index;          /* V4L2 CAPTURE buffer index */
-    void *map;
-    size_t length;
+    unsigned n_mem;          /* memory planes (1: NV12/P010, 2: NV12M) */
+    void *map[VAREQ_SLOT_MAX_PLANES];
+    size_t length[VAREQ_SLOT_MAX_PLANES];
+    int dmabuf_fd[VAREQ_SLOT_MAX_PLANES]; /* our own EXPBUF fds (fence waits), -1 if none */
     struct vareq_surface *owner; /* surface whose frame this memory holds, or NULL */
     uint64_t export_seq;     /* 0 = never exported; otherwise when last exported */
     uint64_t release_seq;    /* when it last returned to the pool */
     unsigned pending_refs;   /* pending requests naming it as a reference */
     bool queued;             /* queued at the device (being decoded into) */
     atomic_uint pins;        /* derived images mapping it (changed under drv->lock) */
-    int dmabuf_fd;           /* our own EXPBUF fd (for fence waits), -1 if none */
 };
 
 struct vareq_pool {
@@ -88,12 +105,20 @@ struct vareq_pool {
     uint32_t type;
     struct vareq_slot *slots;
     unsigned n;
+    unsigned n_mem;          /* memory planes per buffer (from QUERYBUF) */
     uint64_t release_counter;
+    unsigned fence_waits, fence_timeouts; /* counters (ctx->lock) */
 };
 
-/* REQBUFS(count) + QUERYBUF + mmap. 0 or -1/errno. */
+/* Process-wide count of CAPTURE buffers currently allocated by the driver (all contexts). */
+unsigned vareq_pool_live_buffers(void);
+/* Highest value vareq_pool_live_buffers() has had. */
+unsigned vareq_pool_peak_buffers(void);
+
+/* REQBUFS(count) + QUERYBUF + mmap of every memory plane (n_mem expected planes).
+ * 0 or -1/errno. */
 int vareq_pool_init(struct vareq_pool *p, const struct vareq_sysops *ops, int fd,
-                    uint32_t type, unsigned count);
+                    uint32_t type, unsigned count, unsigned n_mem);
 /* munmap, close own fds, REQBUFS(0). */
 void vareq_pool_fini(struct vareq_pool *p);
 bool vareq_slot_free(const struct vareq_slot *s);
@@ -101,9 +126,12 @@ bool vareq_slot_free(const struct vareq_slot *s);
 struct vareq_slot *vareq_pool_pick(struct vareq_pool *p);
 /* The slot's frame is no longer held by a surface. */
 void vareq_pool_release(struct vareq_pool *p, struct vareq_slot *s);
-/* EXPBUF for a consumer (the caller owns the fd); also keeps one fd for fence waits. */
-int vareq_pool_export(struct vareq_pool *p, struct vareq_slot *s, uint64_t seq);
-/* Before writing memory that was exported: wait until readers' fences signal. */
-void vareq_pool_wait_readers(struct vareq_pool *p, struct vareq_slot *s, int timeout_ms);
+/* EXPBUF of every memory plane for a consumer (the caller owns fds[0..n_mem-1]); also keeps
+ * one fd per plane for fence waits. 0 or -1 (no fd left open). */
+int vareq_pool_export(struct vareq_pool *p, struct vareq_slot *s, uint64_t seq, int *fds);
+/* Before writing memory that was exported: wait until readers' fences signal
+ * (poll(POLLOUT) on the dma-buf of every plane, bounded by timeout_ms). Returns 0 when
+ * idle, 1 when it timed out (memory reused anyway, logged), -1 when it cannot tell. */
+int vareq_pool_wait_readers(struct vareq_pool *p, struct vareq_slot *s, int timeout_ms);
 
 #endif

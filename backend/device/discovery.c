@@ -159,6 +159,28 @@ static void range_from_framesizes(const struct vareq_sysops *ops, int fd,
     }
 }
 
+/* CAPTURE formats offered for an OUTPUT format (they depend on it: S_FMT(OUTPUT) first). */
+static void probe_capture(const struct vareq_sysops *ops, int fd, struct vareq_decoder_format *f)
+{
+    struct v4l2_format fmt;
+    char a[8], b[8];
+
+    memset(&fmt, 0, sizeof(fmt));
+    fmt.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+    fmt.fmt.pix_mp.pixelformat = f->pixfmt;
+    fmt.fmt.pix_mp.width = f->min_w > 320 ? f->min_w : 320;
+    fmt.fmt.pix_mp.height = f->min_h > 240 ? f->min_h : 240;
+    fmt.fmt.pix_mp.num_planes = 1;
+    if (vq_ioctl(ops, fd, VIDIOC_S_FMT, &fmt) < 0)
+        vq_info("discovery: S_FMT OUTPUT %s: %s (CAPTURE formats of the default)",
+                vq_fourcc(f->pixfmt, a), strerror(errno));
+    f->n_cap_fmts = v4l2_enum_formats(ops, fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE,
+                                      f->cap_fmts, VAREQ_MAX_CAP_FORMATS);
+    for (unsigned i = 0; i < f->n_cap_fmts; i++)
+        vq_info("discovery: %s -> CAPTURE %s", vq_fourcc(f->pixfmt, a),
+                vq_fourcc(f->cap_fmts[i], b));
+}
+
 /* Probes the video node's OUTPUT formats; 0 if it is a usable stateless decoder. */
 static int probe_video(const struct vareq_sysops *ops, struct vareq_decoder *d)
 {
@@ -201,6 +223,7 @@ static int probe_video(const struct vareq_sysops *ops, struct vareq_decoder *d)
         memset(f, 0, sizeof(*f));
         f->pixfmt = fd_.pixelformat;
         range_from_framesizes(ops, fd, f);
+        probe_capture(ops, fd, f);
         vq_info("discovery: %s: %s %ux%u..%ux%u", d->video_path,
                 vq_fourcc(f->pixfmt, fc), f->min_w, f->min_h, f->max_w, f->max_h);
     }

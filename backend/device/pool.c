@@ -12,8 +12,59 @@
 #include "device/device.h"
 #include "util/log.h"
 
+/* CAPTURE buffers allocated by the driver in this process (all contexts). Atomic: pools
+ * of different contexts change it under different locks. */
+static atomic_uint live_buffers, peak_buffers;
+
+unsigned vareq_pool_live_buffers(void)
+{
+    return atomic_load(&live_buffers);
+}
+
+unsigned vareq_pool_peak_buffers(void)
+{
+    return atomic_load(&peak_buffers);
+}
+
+static void count_buffers(unsigned n)
+{
+    unsigned now = atomic_fetch_add(&live_buffers, n) + n;
+    unsigned peak = atomic_load(&peak_buffers);
+    while (now > peak && !atomic_compare_exchange_weak(&peak_buffers, &peak, now))
+        ;
+}
+
+static int map_slot(struct vareq_pool *p, struct vareq_slot *s)
+{
+    uint32_t off[VAREQ_SLOT_MAX_PLANES], len[VAREQ_SLOT_MAX_PLANES];
+    unsigned n = VAREQ_SLOT_MAX_PLANES;
+
+    if (v4l2_querybuf_planes(p->ops, p->fd, p->type, s->index, &n, off, len) < 0) {
+        vq_err("CAPTURE QUERYBUF %u: %s", s->index, strerror(errno));
+        return -1;
+    }
+    if (n != p->n_mem) {
+        vq_err("CAPTURE buffer %u has %u memory planes, the format has %u", s->index, n,
+               p->n_mem);
+        errno = EINVAL;
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        s->map[i] = p->ops->mmap(NULL, len[i], PROT_READ | PROT_WRITE, MAP_SHARED, p->fd,
+                                 (off_t)off[i]);
+        if (s->map[i] == MAP_FAILED) {
+            vq_err("CAPTURE mmap %u plane %u (%u bytes): %s", s->index, i, len[i],
+                   strerror(errno));
+            return -1;
+        }
+        s->length[i] = len[i];
+    }
+    s->n_mem = n;
+    return 0;
+}
+
 int vareq_pool_init(struct vareq_pool *p, const struct vareq_sysops *ops, int fd,
-                    uint32_t type, unsigned count)
+                    uint32_t type, unsigned count, unsigned n_mem)
 {
     unsigned got = count;
 
@@ -21,6 +72,11 @@ int vareq_pool_init(struct vareq_pool *p, const struct vareq_sysops *ops, int fd
     p->ops = ops;
     p->fd = fd;
     p->type = type;
+    if (n_mem < 1 || n_mem > VAREQ_SLOT_MAX_PLANES) {
+        errno = EINVAL;
+        return -1;
+    }
+    p->n_mem = n_mem;
     if (v4l2_reqbufs(ops, fd, type, &got) < 0) {
         vq_err("CAPTURE REQBUFS(%u): %s", count, strerror(errno));
         return -1;
@@ -40,23 +96,18 @@ int vareq_pool_init(struct vareq_pool *p, const struct vareq_sysops *ops, int fd
         return -1;
     }
     p->n = got;
+    count_buffers(got);
     for (unsigned i = 0; i < got; i++) {
         struct vareq_slot *s = &p->slots[i];
-        uint32_t off, len;
         s->index = i;
-        s->dmabuf_fd = -1;
-        s->map = MAP_FAILED;
-        if (v4l2_querybuf(ops, fd, type, i, &off, &len) < 0) {
-            vq_err("CAPTURE QUERYBUF %u: %s", i, strerror(errno));
-            goto fail;
+        for (unsigned k = 0; k < VAREQ_SLOT_MAX_PLANES; k++) {
+            s->dmabuf_fd[k] = -1;
+            s->map[k] = MAP_FAILED;
         }
-        s->map = ops->mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
-        if (s->map == MAP_FAILED) {
-            vq_err("CAPTURE mmap %u (%u bytes): %s", i, len, strerror(errno));
-            goto fail;
-        }
-        s->length = len;
     }
+    for (unsigned i = 0; i < got; i++)
+        if (map_slot(p, &p->slots[i]) < 0)
+            goto fail;
     return 0;
 fail:
     vareq_pool_fini(p);
@@ -72,11 +123,14 @@ void vareq_pool_fini(struct vareq_pool *p)
         return;
     for (unsigned i = 0; i < p->n; i++) {
         struct vareq_slot *s = &p->slots[i];
-        if (s->map != MAP_FAILED && s->map)
-            p->ops->munmap(s->map, s->length);
-        if (s->dmabuf_fd >= 0)
-            p->ops->close(s->dmabuf_fd);
+        for (unsigned k = 0; k < VAREQ_SLOT_MAX_PLANES; k++) {
+            if (s->map[k] != MAP_FAILED && s->map[k])
+                p->ops->munmap(s->map[k], s->length[k]);
+            if (s->dmabuf_fd[k] >= 0)
+                p->ops->close(s->dmabuf_fd[k]);
+        }
     }
+    atomic_fetch_sub(&live_buffers, p->n);
     free(p->slots);
     p->slots = NULL;
     p->n = 0;
@@ -111,34 +165,56 @@ void vareq_pool_release(struct vareq_pool *p, struct vareq_slot *s)
     s->release_seq = ++p->release_counter;
 }
 
-int vareq_pool_export(struct vareq_pool *p, struct vareq_slot *s, uint64_t seq)
+int vareq_pool_export(struct vareq_pool *p, struct vareq_slot *s, uint64_t seq, int *fds)
 {
-    int fd = v4l2_expbuf(p->ops, p->fd, p->type, s->index, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        vq_err("EXPBUF slot %u: %s", s->index, strerror(errno));
-        return -1;
+    for (unsigned i = 0; i < s->n_mem; i++) {
+        fds[i] = v4l2_expbuf(p->ops, p->fd, p->type, s->index, i, O_RDONLY | O_CLOEXEC);
+        if (fds[i] < 0) {
+            vq_err("EXPBUF slot %u plane %u: %s", s->index, i, strerror(errno));
+            while (i--)
+                p->ops->close(fds[i]);
+            return -1;
+        }
     }
-    if (s->dmabuf_fd < 0) {
-        s->dmabuf_fd = v4l2_expbuf(p->ops, p->fd, p->type, s->index, O_RDONLY | O_CLOEXEC);
-        if (s->dmabuf_fd < 0)
-            vq_dbg("EXPBUF (own fd) slot %u: %s", s->index, strerror(errno));
-    }
+    for (unsigned i = 0; i < s->n_mem; i++)
+        if (s->dmabuf_fd[i] < 0) {
+            s->dmabuf_fd[i] =
+                v4l2_expbuf(p->ops, p->fd, p->type, s->index, i, O_RDONLY | O_CLOEXEC);
+            if (s->dmabuf_fd[i] < 0)
+                vq_warn("EXPBUF (own fd for fence waits) slot %u plane %u: %s", s->index, i,
+                        strerror(errno));
+        }
     s->export_seq = seq;
-    return fd;
+    return 0;
 }
 
-void vareq_pool_wait_readers(struct vareq_pool *p, struct vareq_slot *s, int timeout_ms)
+int vareq_pool_wait_readers(struct vareq_pool *p, struct vareq_slot *s, int timeout_ms)
 {
-    short rev = 0;
-    int r;
+    int result = 0;
 
-    if (s->dmabuf_fd < 0 || !s->export_seq)
-        return;
-    /* dma-buf poll(POLLOUT) signals when all fences (readers and writers) are done */
-    r = vq_poll1(p->ops, s->dmabuf_fd, POLLOUT, timeout_ms, &rev);
-    if (r == 0)
-        vq_warn("slot %u: exported memory still busy after %d ms, reusing it anyway",
-                s->index, timeout_ms);
-    else if (r < 0)
-        vq_dbg("slot %u: poll(dma-buf): %s", s->index, strerror(errno));
+    if (!s->export_seq)
+        return 0;
+    for (unsigned i = 0; i < s->n_mem; i++) {
+        short rev = 0;
+        int r;
+        if (s->dmabuf_fd[i] < 0) {
+            result = -1;
+            continue;
+        }
+        /* dma-buf poll(POLLOUT): signalled when every fence (readers and writers) is done */
+        p->fence_waits++;
+        r = vq_poll1(p->ops, s->dmabuf_fd[i], POLLOUT, timeout_ms, &rev);
+        if (r == 0) {
+            p->fence_timeouts++;
+            vq_warn("slot %u plane %u: exported memory still busy after %d ms, reusing it "
+                    "anyway (VAREQ_FENCE_TIMEOUT_MS)", s->index, i, timeout_ms);
+            result = 1;
+        } else if (r < 0 || (rev & (POLLERR | POLLNVAL))) {
+            vq_dbg("slot %u plane %u: poll(dma-buf) cannot tell: %s", s->index, i,
+                   r < 0 ? strerror(errno) : "POLLERR/POLLNVAL");
+            if (!result)
+                result = -1;
+        }
+    }
+    return result;
 }

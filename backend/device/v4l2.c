@@ -1,4 +1,4 @@
-/* V4L2 and media request helpers (through the seam). Multi-planar API, one plane. */
+/* V4L2 and media request helpers (through the seam). Multi-planar API. */
 #include <errno.h>
 #include <linux/media.h>
 #include <string.h>
@@ -49,6 +49,22 @@ uint64_t vq_timeval_to_ns(const struct timeval *tv)
     return (uint64_t)tv->tv_sec * 1000000000ull + (uint64_t)tv->tv_usec * 1000ull;
 }
 
+unsigned v4l2_enum_formats(const struct vareq_sysops *ops, int fd, uint32_t type,
+                           uint32_t *out, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < 256 && n < max; i++) {
+        struct v4l2_fmtdesc d;
+        memset(&d, 0, sizeof(d));
+        d.index = i;
+        d.type = type;
+        if (vq_ioctl(ops, fd, VIDIOC_ENUM_FMT, &d) < 0)
+            break;
+        out[n++] = d.pixelformat;
+    }
+    return n;
+}
+
 int v4l2_query_ctrl(const struct vareq_sysops *ops, int fd, uint32_t id,
                     struct v4l2_query_ext_ctrl *out)
 {
@@ -73,6 +89,13 @@ int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned
 int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
                   uint32_t *offset, uint32_t *length)
 {
+    unsigned n = 1;
+    return v4l2_querybuf_planes(ops, fd, type, index, &n, offset, length);
+}
+
+int v4l2_querybuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                         unsigned *n_planes, uint32_t *offset, uint32_t *length)
+{
     struct v4l2_buffer b;
     struct v4l2_plane planes[VIDEO_MAX_PLANES];
     memset(&b, 0, sizeof(b));
@@ -84,12 +107,15 @@ int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigne
     b.length = VIDEO_MAX_PLANES;
     if (vq_ioctl(ops, fd, VIDIOC_QUERYBUF, &b) < 0)
         return -1;
-    if (b.length < 1) {
+    if (b.length < 1 || b.length > VIDEO_MAX_PLANES || b.length > *n_planes) {
         errno = EINVAL;
         return -1;
     }
-    *offset = planes[0].m.mem_offset;
-    *length = planes[0].length;
+    for (unsigned i = 0; i < b.length; i++) {
+        offset[i] = planes[i].m.mem_offset;
+        length[i] = planes[i].length;
+    }
+    *n_planes = b.length;
     return 0;
 }
 
@@ -102,15 +128,25 @@ int v4l2_stream(const struct vareq_sysops *ops, int fd, uint32_t type, bool on)
 int v4l2_qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
               size_t bytesused, uint64_t ts_ns, int request_fd)
 {
+    return v4l2_qbuf_planes(ops, fd, type, index, 1, bytesused, ts_ns, request_fd);
+}
+
+int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                     unsigned n_planes, size_t bytesused, uint64_t ts_ns, int request_fd)
+{
     struct v4l2_buffer b;
-    struct v4l2_plane planes[1];
+    struct v4l2_plane planes[VIDEO_MAX_PLANES];
+    if (n_planes < 1 || n_planes > VIDEO_MAX_PLANES) {
+        errno = EINVAL;
+        return -1;
+    }
     memset(&b, 0, sizeof(b));
     memset(planes, 0, sizeof(planes));
     b.type = type;
     b.memory = V4L2_MEMORY_MMAP;
     b.index = index;
     b.m.planes = planes;
-    b.length = 1;
+    b.length = n_planes;
     planes[0].bytesused = (uint32_t)bytesused;
     vq_ns_to_timeval(ts_ns, &b.timestamp);
     if (request_fd >= 0) {
@@ -141,13 +177,13 @@ int v4l2_dqbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *
 }
 
 int v4l2_expbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
-                int flags)
+                unsigned plane, int flags)
 {
     struct v4l2_exportbuffer e;
     memset(&e, 0, sizeof(e));
     e.type = type;
     e.index = index;
-    e.plane = 0;
+    e.plane = plane;
     e.flags = (uint32_t)flags;
     if (vq_ioctl(ops, fd, VIDIOC_EXPBUF, &e) < 0)
         return -1;

@@ -69,11 +69,11 @@ static void test_basics(VADriverContextP ctx)
     CHECK(found, "VP9Profile0 not advertised (%d profiles)", n);
     CHECK_VA(vt->vaQueryConfigEntrypoints(ctx, VAProfileVP9Profile0, eps, &n));
     CHECK(n == 1 && eps[0] == VAEntrypointVLD, "entrypoints");
-    CHECK(vt->vaQueryConfigEntrypoints(ctx, VAProfileH264Main, eps, &n) ==
-              VA_STATUS_ERROR_UNSUPPORTED_PROFILE, "H.264 entrypoints");
+    CHECK(vt->vaQueryConfigEntrypoints(ctx, VAProfileMPEG2Main, eps, &n) ==
+              VA_STATUS_ERROR_UNSUPPORTED_PROFILE, "MPEG-2 entrypoints (no MPEG-2 translator)");
     CHECK_VA(vt->vaGetConfigAttributes(ctx, VAProfileVP9Profile0, VAEntrypointVLD, &attr, 1));
     CHECK(attr.value & VA_RT_FORMAT_YUV420, "RT format 0x%x", attr.value);
-    CHECK(vt->vaCreateConfig(ctx, VAProfileH264Main, VAEntrypointVLD, NULL, 0, &cfg) ==
+    CHECK(vt->vaCreateConfig(ctx, VAProfileMPEG2Main, VAEntrypointVLD, NULL, 0, &cfg) ==
               VA_STATUS_ERROR_UNSUPPORTED_PROFILE, "unsupported profile accepted");
     CHECK(vt->vaCreateConfig(ctx, VAProfileVP9Profile0, VAEntrypointEncSlice, NULL, 0, &cfg) ==
               VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT, "encode entrypoint accepted");
@@ -89,12 +89,53 @@ static void test_basics(VADriverContextP ctx)
             CHECK(sattr[i].value.value.i & VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2, "mem type");
     }
     CHECK(found, "NV12 surface attribute");
+    /* the reported pixel formats are what a context can negotiate: 10-bit render targets
+     * work exactly when P010 is reported for the config */
+    {
+        int p010 = 0, n_pix = 0;
+        VASurfaceID s10[2];
+        VAContextID c10;
+        VAConfigAttrib rt = {.type = VAConfigAttribRTFormat};
+        for (unsigned i = 0; i < nsattr; i++)
+            if (sattr[i].type == VASurfaceAttribPixelFormat) {
+                n_pix++;
+                p010 |= sattr[i].value.value.i == (int)VA_FOURCC_P010;
+                CHECK(sattr[i].value.value.i == (int)VA_FOURCC_NV12 ||
+                          sattr[i].value.value.i == (int)VA_FOURCC_P010,
+                      "pixel format 0x%x", sattr[i].value.value.i);
+            }
+        CHECK(n_pix >= 1, "no pixel format reported");
+        CHECK_VA(vt->vaGetConfigAttributes(ctx, VAProfileVP9Profile0, VAEntrypointVLD, &rt, 1));
+        CHECK(!!(rt.value & VA_RT_FORMAT_YUV420_10) == p010 || !p010,
+              "RT format 0x%x vs P010 listed %d", rt.value, p010);
+        CHECK_VA(vt->vaCreateSurfaces2(ctx, VA_RT_FORMAT_YUV420_10, 352, 288, s10, 2, NULL, 0));
+        VAStatus st10 = vt->vaCreateContext(ctx, cfg, 352, 288, VA_PROGRESSIVE, s10, 2, &c10);
+        if (p010) {
+            CHECK(st10 == VA_STATUS_SUCCESS, "P010 listed but 10-bit context failed: %s",
+                  vaErrorStr(st10));
+        } else {
+            CHECK(st10 == VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT,
+                  "10-bit context without a 10-bit CAPTURE format: %s", vaErrorStr(st10));
+        }
+        if (st10 == VA_STATUS_SUCCESS)
+            vt->vaDestroyContext(ctx, c10);
+        CHECK_VA(vt->vaDestroySurfaces(ctx, s10, 2));
+        /* P010 surface with an NV12 pixel format attribute: refused */
+        VASurfaceAttrib bad = {.type = VASurfaceAttribPixelFormat,
+                               .flags = VA_SURFACE_ATTRIB_SETTABLE,
+                               .value = {.type = VAGenericValueTypeInteger,
+                                         .value.i = (int)VA_FOURCC_NV12}};
+        CHECK(vt->vaCreateSurfaces2(ctx, VA_RT_FORMAT_YUV420_10, 64, 64, s10, 1, &bad, 1) !=
+                  VA_STATUS_SUCCESS, "10-bit surface with NV12 pixel format accepted");
+    }
 
     CHECK_VA(vt->vaCreateSurfaces2(ctx, VA_RT_FORMAT_YUV420, 352, 288, surf, 4, NULL, 0));
     CHECK_VA(vt->vaCreateContext(ctx, cfg, 352, 288, VA_PROGRESSIVE, surf, 4, &vctx));
 
     CHECK_VA(vt->vaQueryImageFormats(ctx, fmts, &n));
-    CHECK(n >= 1 && fmts[0].fourcc == VA_FOURCC_NV12, "image formats");
+    CHECK(n == 2 && fmts[0].fourcc == VA_FOURCC_NV12 && fmts[1].fourcc == VA_FOURCC_P010 &&
+              n <= ctx->max_image_formats, "image formats (%d, max %d)", n,
+          ctx->max_image_formats);
     CHECK_VA(vt->vaCreateImage(ctx, &fmts[0], 352, 288, &img));
     CHECK(img.num_planes == 2 && img.pitches[0] >= 352 && img.offsets[1] >= img.pitches[0] * 288,
           "image layout");

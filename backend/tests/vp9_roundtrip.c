@@ -44,11 +44,18 @@ static struct pic *pic_new(struct model *m, unsigned w, unsigned h)
     if (!p)
         return NULL;
     unsigned bpl = (w + 63) & ~63u;
-    p->sp.bytesperline = bpl;
-    p->sp.uv_offset = (size_t)bpl * h;
-    p->sp.size = p->sp.uv_offset + (size_t)bpl * ((h + 1) / 2);
-    p->sp.data = calloc(1, p->sp.size);
-    if (!p->sp.data) {
+    size_t luma = (size_t)bpl * h, total = luma + (size_t)bpl * ((h + 1) / 2);
+    /* NV12 single plane (simdev/codecs/codec.h struct sim_picture). */
+    p->sp.fourcc = V4L2_PIX_FMT_NV12;
+    p->sp.bit_depth = 8;
+    p->sp.num_mem_planes = 1;
+    p->sp.plane[0].bytesperline = bpl;
+    p->sp.plane[1].bytesperline = bpl;
+    p->sp.plane[0].size = luma;
+    p->sp.plane[1].size = total - luma;
+    p->sp.plane[0].data = calloc(1, total);
+    p->sp.plane[1].data = p->sp.plane[0].data ? p->sp.plane[0].data + luma : NULL;
+    if (!p->sp.plane[0].data) {
         free(p);
         return NULL;
     }
@@ -68,7 +75,7 @@ static void pic_unref(struct model *m, struct pic *p)
             *pp = p->next;
             break;
         }
-    free(p->sp.data);
+    free(p->sp.plane[0].data);
     free(p);
 }
 
@@ -94,14 +101,14 @@ static void md5_nv12(const struct sim_picture *p, char hex[33])
     uint8_t d[16];
     vp9_md5_init(&m);
     for (uint32_t y = 0; y < p->height; y++)
-        vp9_md5_update(&m, p->data + (size_t)y * p->bytesperline, p->width);
+        vp9_md5_update(&m, p->plane[0].data + (size_t)y * p->plane[0].bytesperline, p->width);
     uint32_t cw = (p->width + 1) / 2, ch = (p->height + 1) / 2;
     uint8_t *row = malloc(cw ? cw : 1);
     if (!row)
         abort();
     for (int c = 0; c < 2; c++)
         for (uint32_t y = 0; y < ch; y++) {
-            const uint8_t *s = p->data + p->uv_offset + (size_t)y * p->bytesperline;
+            const uint8_t *s = p->plane[1].data + (size_t)y * p->plane[1].bytesperline;
             for (uint32_t x = 0; x < cw; x++)
                 row[x] = s[2 * x + c];
             vp9_md5_update(&m, row, cw);

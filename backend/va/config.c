@@ -27,6 +27,30 @@ static int decoder_for(struct vareq_driver *drv, const struct vareq_codec *codec
     return -1;
 }
 
+/* RT formats the decoder's enumerated CAPTURE formats give for this codec. */
+static uint32_t device_rt_formats(const struct vareq_decoder_format *fmt)
+{
+    uint32_t rt = 0;
+    if (!fmt)
+        return 0;
+    for (unsigned i = 0; i < fmt->n_cap_fmts; i++) {
+        const struct vareq_pixfmt_info *pf = vareq_pixfmt_by_v4l2(fmt->cap_fmts[i]);
+        if (pf)
+            rt |= pf->va_rt_format;
+    }
+    return rt;
+}
+
+/* The profile's RT formats the device can produce. Devices may enumerate a 10-bit format
+ * only once the stream's controls say 10-bit (rkvdec): a profile that is 10-bit only
+ * keeps its declaration when the device enumerated no 10-bit format at probe time. */
+static uint32_t config_rt_formats(const struct vareq_codec_profile *prof,
+                                  const struct vareq_decoder_format *fmt)
+{
+    uint32_t rt = prof->rt_format & device_rt_formats(fmt);
+    return rt ? rt : prof->rt_format;
+}
+
 VAStatus vareq_QueryConfigProfiles(VADriverContextP ctx, VAProfile *list, int *num)
 {
     struct vareq_driver *drv = vareq_drv(ctx);
@@ -79,7 +103,7 @@ VAStatus vareq_GetConfigAttributes(VADriverContextP ctx, VAProfile profile, VAEn
     for (int i = 0; i < num; i++) {
         switch (attribs[i].type) {
         case VAConfigAttribRTFormat:
-            attribs[i].value = prof->rt_format;
+            attribs[i].value = config_rt_formats(prof, fmt);
             break;
         case VAConfigAttribMaxPictureWidth:
             attribs[i].value = fmt ? fmt->max_w : VA_ATTRIB_NOT_SUPPORTED;
@@ -110,22 +134,26 @@ VAStatus vareq_CreateConfig(VADriverContextP ctx, VAProfile profile, VAEntrypoin
         return st;
     if (!id || (num > 0 && !attribs))
         return VA_STATUS_ERROR_INVALID_PARAMETER;
-    for (int i = 0; i < num; i++) {
-        if (attribs[i].type == VAConfigAttribRTFormat) {
-            if (!(attribs[i].value & prof->rt_format))
-                return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
-            rt = prof->rt_format;
-        }
-    }
-    dec = decoder_for(drv, codec, NULL);
+    const struct vareq_decoder_format *fmt = NULL;
+    uint32_t supported;
+
+    dec = decoder_for(drv, codec, &fmt);
     if (dec < 0)
         return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
+    supported = config_rt_formats(prof, fmt);
+    for (int i = 0; i < num; i++) {
+        if (attribs[i].type == VAConfigAttribRTFormat) {
+            if (!(attribs[i].value & supported))
+                return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+            rt = attribs[i].value & supported;
+        }
+    }
     cf = calloc(1, sizeof(*cf));
     if (!cf)
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
     cf->profile = profile;
     cf->entrypoint = ep;
-    cf->rt_format = rt ? rt : prof->rt_format;
+    cf->rt_format = rt ? rt : supported;
     cf->codec = codec;
     cf->decoder = dec;
     pthread_mutex_lock(&drv->lock);
@@ -172,7 +200,7 @@ VAStatus vareq_QueryConfigAttributes(VADriverContextP ctx, VAConfigID id, VAProf
     return VA_STATUS_SUCCESS;
 }
 
-#define N_SURFACE_ATTRIBS 6
+#define N_SURFACE_ATTRIBS (6 + VAREQ_MAX_CAP_FORMATS)
 
 VAStatus vareq_QuerySurfaceAttributes(VADriverContextP ctx, VAConfigID id,
                                       VASurfaceAttrib *list, unsigned int *num)
@@ -181,7 +209,8 @@ VAStatus vareq_QuerySurfaceAttributes(VADriverContextP ctx, VAConfigID id,
     struct vareq_config *cf = vareq_config_get(drv, id);
     const struct vareq_decoder_format *fmt = NULL;
     VASurfaceAttrib a[N_SURFACE_ATTRIBS];
-    unsigned n = 0;
+    uint32_t listed[VAREQ_MAX_CAP_FORMATS];
+    unsigned n = 0, n_listed = 0;
 
     if (!cf)
         return VA_STATUS_ERROR_INVALID_CONFIG;
@@ -190,10 +219,23 @@ VAStatus vareq_QuerySurfaceAttributes(VADriverContextP ctx, VAConfigID id,
     decoder_for(drv, cf->codec, &fmt);
     memset(a, 0, sizeof(a));
 
-    a[n].type = VASurfaceAttribPixelFormat;
-    a[n].flags = VA_SURFACE_ATTRIB_GETTABLE | VA_SURFACE_ATTRIB_SETTABLE;
-    a[n].value.type = VAGenericValueTypeInteger;
-    a[n++].value.value.i = VA_FOURCC_NV12;
+    /* pixel formats: the VA format of every CAPTURE format the device enumerated for this
+     * codec (NV12 and NV12M both give NV12) within the config's RT formats */
+    for (unsigned i = 0; fmt && i < fmt->n_cap_fmts; i++) {
+        const struct vareq_pixfmt_info *pf = vareq_pixfmt_by_v4l2(fmt->cap_fmts[i]);
+        bool dup = false;
+        if (!pf || !(pf->va_rt_format & cf->rt_format))
+            continue;
+        for (unsigned k = 0; k < n_listed; k++)
+            dup |= listed[k] == pf->va_fourcc;
+        if (dup)
+            continue;
+        listed[n_listed++] = pf->va_fourcc;
+        a[n].type = VASurfaceAttribPixelFormat;
+        a[n].flags = VA_SURFACE_ATTRIB_GETTABLE | VA_SURFACE_ATTRIB_SETTABLE;
+        a[n].value.type = VAGenericValueTypeInteger;
+        a[n++].value.value.i = (int)pf->va_fourcc;
+    }
 
     a[n].type = VASurfaceAttribMinWidth;
     a[n].flags = VA_SURFACE_ATTRIB_GETTABLE;

@@ -9,12 +9,20 @@
  *    (poll(POLLOUT) on the exported dma-buf, VAREQ_FENCE_TIMEOUT_MS) before reuse.
  *    A slot named as reference by a pending request, queued at the device or mapped by a
  *    derived image is never handed out.
- *    Consumers that export a surface once and expect later decodes into that surface to
- *    appear in the same memory (Chromium, mpv dmabuf-wayland) are served by stickiness:
- *    a surface whose memory was exported keeps that memory for its next decodes (after
- *    the fence wait) - until the consumer shows it re-exports after every decode (mpv
- *    --vo=gpu style: a second export after a new decode), from then on the surface gets
- *    fresh memory for every decode.
+ *    Consumers (VAREQ_EXPORT_MODE, default auto):
+ *    - export-once consumers (Chromium, mpv dmabuf-wayland) import a surface's memory once
+ *      and expect later decodes into that surface to appear in it: such a surface is
+ *      "sticky", every decode into it goes to the memory it exported (after the fence wait).
+ *    - per-frame exporters (mpv --vo=gpu, ffmpeg hwmap) export after every decode and may
+ *      keep reading a frame after giving the surface back: a decode into such a surface
+ *      takes other memory, so an exported frame stays untouched for at least
+ *      VAREQ_POOL_SPARES further decodes (LRU by export).
+ *    auto tells them apart: an export of a surface that holds no decoded frame yet marks
+ *    it export-once (Chromium exports at allocation); an export after a decode means
+ *    per-frame, until the surface is decoded again although its only export predates its
+ *    last decode (export once after a decode): then it becomes export-once and gets its
+ *    exported memory back (one frame late; documented in docs/architecture.md).
+ *    sticky: every exported surface is export-once; fresh: none is.
  *  - bound: the original 1:1 binding, surface i of the render targets always decodes
  *    into CAPTURE buffer i (kept for comparison). */
 #include <errno.h>
@@ -210,19 +218,58 @@ static struct vareq_slot *bound_slot(struct vareq_context *ctx, struct vareq_sur
     return NULL;
 }
 
+void vareq_ctx_note_export(struct vareq_context *ctx, struct vareq_surface *s)
+{
+    int mode = ctx->drv->export_mode;
+
+    if (mode == VAREQ_EXPORT_STICKY || (mode == VAREQ_EXPORT_AUTO && !s->has_frame)) {
+        if (!s->export_once)
+            vq_dbg("surface 0x%x: export-once consumer (memory stays with the surface)", s->id);
+        s->export_once = true;
+    }
+    s->export_count++;
+    s->export_content_seq = s->content_seq;
+    s->export_seq = ctx->seq;
+    s->exported_slot = s->slot;
+}
+
+/* The memory an export-once surface decodes into, if it can have it: its own, or its
+ * exported memory when that is free again. NULL: take fresh memory. */
+static struct vareq_slot *sticky_slot(struct vareq_context *ctx, struct vareq_surface *s)
+{
+    struct vareq_slot *e = s->exported_slot;
+
+    if (ctx->drv->export_mode == VAREQ_EXPORT_FRESH || !e)
+        return NULL;
+    if (!s->export_once && ctx->drv->export_mode == VAREQ_EXPORT_AUTO &&
+        s->export_count == 1 && s->content_seq > s->export_content_seq) {
+        /* decoded again without a new export since: the consumer keeps its import */
+        vq_dbg("surface 0x%x: not re-exported after a decode: export-once consumer", s->id);
+        s->export_once = true;
+    }
+    if (!s->export_once)
+        return NULL;
+    if (e->owner == s || (!e->owner && !e->pins))
+        return e;
+    vq_warn("surface 0x%x: its exported memory (slot %u) now holds another frame; the "
+            "consumer will not see this decode", s->id, e->index);
+    return NULL;
+}
+
 VAStatus vareq_ctx_slot_for_decode(struct vareq_context *ctx, struct vareq_surface *s,
                                    struct vareq_slot **out)
 {
     struct vareq_driver *drv = ctx->drv;
     struct vareq_slot *slot = NULL;
     VAStatus st;
+    int w;
 
     if (s->pending && (st = vareq_ctx_sync_surface(ctx, s)) != VA_STATUS_SUCCESS)
         return st;
     if (drv->pool_bound)
         slot = bound_slot(ctx, s);
-    else if (s->slot && s->slot->export_seq && !s->per_frame_exporter)
-        slot = s->slot; /* sticky: the consumer imported this memory once */
+    else
+        slot = sticky_slot(ctx, s);
     if (slot) {
         if ((st = wait_slot_idle(ctx, slot)) != VA_STATUS_SUCCESS)
             return st;
@@ -234,7 +281,11 @@ VAStatus vareq_ctx_slot_for_decode(struct vareq_context *ctx, struct vareq_surfa
             return VA_STATUS_ERROR_ALLOCATION_FAILED;
         }
     }
-    vareq_pool_wait_readers(&ctx->pool, slot, drv->fence_timeout_ms);
+    w = vareq_pool_wait_readers(&ctx->pool, slot, drv->fence_timeout_ms);
+    if (slot->export_seq)
+        atomic_fetch_add(&drv->stats.fence_waits, 1);
+    if (w > 0)
+        atomic_fetch_add(&drv->stats.fence_timeouts, 1);
     *out = slot;
     return VA_STATUS_SUCCESS;
 }
@@ -271,6 +322,8 @@ void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s
     if (s->slot && s->slot->owner == s)
         vareq_pool_release(&ctx->pool, s->slot);
     s->slot = NULL;
+    s->exported_slot = NULL;
+    s->export_once = false;
     s->has_frame = false;
     s->pending = NULL;
     pthread_mutex_lock(&drv->lock);
@@ -280,27 +333,27 @@ void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s
 
 /* ---- setup ---- */
 
-static int set_formats(struct vareq_context *ctx)
+/* S_FMT(OUTPUT) for the codec at w x h, verified with G_FMT. */
+static int set_output_format(struct vareq_context *ctx, unsigned w, unsigned h)
 {
-    struct vareq_driver *drv = ctx->drv;
-    const struct vareq_sysops *ops = drv->ops;
+    const struct vareq_sysops *ops = ctx->drv->ops;
     struct v4l2_format f;
     char a[8], b[8];
-    unsigned sizeimage = ctx->width * ctx->height * 3 / 2;
+    unsigned sizeimage = w * h * 3 / 2;
 
     if (sizeimage < MIN_OUTPUT_SIZE)
         sizeimage = MIN_OUTPUT_SIZE;
     memset(&f, 0, sizeof(f));
     f.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
-    f.fmt.pix_mp.width = ctx->width;
-    f.fmt.pix_mp.height = ctx->height;
+    f.fmt.pix_mp.width = w;
+    f.fmt.pix_mp.height = h;
     f.fmt.pix_mp.pixelformat = ctx->codec->output_pixfmt;
     f.fmt.pix_mp.field = V4L2_FIELD_NONE;
     f.fmt.pix_mp.num_planes = 1;
     f.fmt.pix_mp.plane_fmt[0].sizeimage = sizeimage;
     if (vq_ioctl(ops, ctx->video_fd, VIDIOC_S_FMT, &f) < 0) {
-        vq_err("S_FMT OUTPUT %s %ux%u: %s", vq_fourcc(ctx->codec->output_pixfmt, a),
-               ctx->width, ctx->height, strerror(errno));
+        vq_err("S_FMT OUTPUT %s %ux%u: %s", vq_fourcc(ctx->codec->output_pixfmt, a), w, h,
+               strerror(errno));
         return -1;
     }
     memset(&f, 0, sizeof(f));
@@ -314,50 +367,138 @@ static int set_formats(struct vareq_context *ctx)
                vq_fourcc(ctx->codec->output_pixfmt, b));
         return -1;
     }
+    if (f.fmt.pix_mp.width < w || f.fmt.pix_mp.height < h)
+        vq_warn("OUTPUT format is %ux%u, asked %ux%u", f.fmt.pix_mp.width,
+                f.fmt.pix_mp.height, w, h);
     ctx->out_fmt = f;
+    return 0;
+}
 
-    /* CAPTURE: NV12 single plane with an aligned pitch; then use what G_FMT says */
+/* The codec's bit-depth controls (codec.h format_ctrls), as current values. */
+static void set_format_ctrls(struct vareq_context *ctx)
+{
+    struct v4l2_ext_control ctrls[VAREQ_MAX_CTRLS];
+    struct v4l2_ext_controls ec;
+    uint64_t buf[512]; /* 4 KiB, aligned for any control payload */
+    unsigned n = 0;
+
+    if (!ctx->codec->format_ctrls)
+        return;
+    memset(ctrls, 0, sizeof(ctrls));
+    memset(buf, 0, sizeof(buf));
+    if (ctx->codec->format_ctrls(ctx->bit_depth, ctrls, &n, buf, sizeof(buf)) != 0 || !n ||
+        n > VAREQ_MAX_CTRLS)
+        return;
+    memset(&ec, 0, sizeof(ec));
+    ec.which = V4L2_CTRL_WHICH_CUR_VAL;
+    ec.count = n;
+    ec.controls = ctrls;
+    if (vq_ioctl(ctx->drv->ops, ctx->video_fd, VIDIOC_S_EXT_CTRLS, &ec) < 0)
+        vq_warn("S_EXT_CTRLS (%u-bit format controls): %s (error_idx %u)", ctx->bit_depth,
+                strerror(errno), ec.error_idx);
+}
+
+/* CAPTURE: choose among the formats the device enumerates now (they depend on the OUTPUT
+ * format), ask for an aligned pitch, then take what G_FMT says and check it holds w x h. */
+static int set_capture_format(struct vareq_context *ctx, unsigned w, unsigned h)
+{
+    struct vareq_driver *drv = ctx->drv;
+    const struct vareq_sysops *ops = drv->ops;
+    const struct vareq_pixfmt_info *want;
+    uint32_t enumerated[VAREQ_MAX_CAP_FORMATS];
+    unsigned n_enum;
+    struct v4l2_format f;
+    char a[8], why[128];
+    int pick;
+
+    set_format_ctrls(ctx);
+    n_enum = v4l2_enum_formats(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE,
+                               enumerated, VAREQ_MAX_CAP_FORMATS);
+    pick = vareq_pixfmt_choose(enumerated, n_enum, ctx->bit_depth);
+    if (pick < 0) {
+        vq_err("CAPTURE: the device offers no %u-bit format vareq uses (%u formats, first %s)",
+               ctx->bit_depth, n_enum, n_enum ? vq_fourcc(enumerated[0], a) : "-");
+        return -2;
+    }
+    want = vareq_pixfmt_by_v4l2(enumerated[pick]);
     memset(&f, 0, sizeof(f));
     f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
-    f.fmt.pix_mp.width = ctx->width;
-    f.fmt.pix_mp.height = ctx->height;
-    f.fmt.pix_mp.pixelformat = V4L2_PIX_FMT_NV12;
+    f.fmt.pix_mp.width = w;
+    f.fmt.pix_mp.height = h;
+    f.fmt.pix_mp.pixelformat = want->v4l2;
     f.fmt.pix_mp.field = V4L2_FIELD_NONE;
-    f.fmt.pix_mp.num_planes = 1;
-    f.fmt.pix_mp.plane_fmt[0].bytesperline = align_up(ctx->width, drv->pitch_align);
+    f.fmt.pix_mp.num_planes = (uint8_t)want->mem_planes;
+    for (unsigned i = 0; i < want->mem_planes; i++)
+        f.fmt.pix_mp.plane_fmt[i].bytesperline =
+            align_up(w * want->bytes_per_sample, drv->pitch_align);
     if (vq_ioctl(ops, ctx->video_fd, VIDIOC_S_FMT, &f) < 0)
-        vq_warn("S_FMT CAPTURE NV12: %s (using the device's format)", strerror(errno));
+        vq_warn("S_FMT CAPTURE %s: %s (using the device's format)", want->name,
+                strerror(errno));
     memset(&f, 0, sizeof(f));
     f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
     if (vq_ioctl(ops, ctx->video_fd, VIDIOC_G_FMT, &f) < 0) {
         vq_err("G_FMT CAPTURE: %s", strerror(errno));
         return -1;
     }
-    if (f.fmt.pix_mp.pixelformat != V4L2_PIX_FMT_NV12 || f.fmt.pix_mp.num_planes != 1) {
-        vq_err("CAPTURE format %s with %u planes is not supported (need NV12 single plane)",
-               vq_fourcc(f.fmt.pix_mp.pixelformat, a), f.fmt.pix_mp.num_planes);
+    if (vareq_layout_from_v4l2(&f.fmt.pix_mp, &ctx->cap, why, sizeof(why)) < 0) {
+        vq_err("CAPTURE format %s from G_FMT is unusable: %s",
+               vq_fourcc(f.fmt.pix_mp.pixelformat, a), why);
         return -1;
     }
+    if (ctx->cap.info->bit_depth != ctx->bit_depth) {
+        vq_err("CAPTURE format is %s (%u-bit), the decode needs %u-bit", ctx->cap.info->name,
+               ctx->cap.info->bit_depth, ctx->bit_depth);
+        return -2;
+    }
+    if (ctx->cap.info != want)
+        vq_warn("CAPTURE: asked %s, the device kept %s", want->name, ctx->cap.info->name);
     ctx->cap_fmt = f;
-    ctx->cap_width = f.fmt.pix_mp.width;
-    ctx->cap_height = f.fmt.pix_mp.height;
-    ctx->cap_bpl = f.fmt.pix_mp.plane_fmt[0].bytesperline;
-    ctx->cap_sizeimage = f.fmt.pix_mp.plane_fmt[0].sizeimage;
-    if (ctx->cap_width < ctx->width || ctx->cap_height < ctx->height ||
-        ctx->cap_bpl < ctx->cap_width ||
-        (uint64_t)ctx->cap_bpl * ctx->cap_height * 3 / 2 > ctx->cap_sizeimage) {
-        vq_err("CAPTURE layout %ux%u pitch %u size %zu does not hold %ux%u NV12",
-               ctx->cap_width, ctx->cap_height, ctx->cap_bpl, ctx->cap_sizeimage,
-               ctx->width, ctx->height);
+    ctx->cap_width = ctx->cap.width;
+    ctx->cap_height = ctx->cap.height;
+    if (ctx->cap_width < w || ctx->cap_height < h) {
+        vq_err("CAPTURE format %ux%u does not hold %ux%u", ctx->cap_width, ctx->cap_height,
+               w, h);
         return -1;
     }
-    if (drv->pitch_align > 1 && ctx->cap_bpl % drv->pitch_align)
-        vq_warn("device refused a %u-aligned pitch: bytesperline %u (exported as is)",
-                drv->pitch_align, ctx->cap_bpl);
-    vq_info("context: OUTPUT %s %ux%u size %u; CAPTURE NV12 %ux%u pitch %u size %zu",
-            vq_fourcc(ctx->out_fmt.fmt.pix_mp.pixelformat, a), ctx->out_fmt.fmt.pix_mp.width,
-            ctx->out_fmt.fmt.pix_mp.height, ctx->out_fmt.fmt.pix_mp.plane_fmt[0].sizeimage,
-            ctx->cap_width, ctx->cap_height, ctx->cap_bpl, ctx->cap_sizeimage);
+    for (unsigned p = 0; p < 2; p++)
+        if (drv->pitch_align > 1 && ctx->cap.plane_pitch[p] % drv->pitch_align)
+            vq_warn("device refused a %u-aligned pitch: plane %u bytesperline %u (exported "
+                    "as is)", drv->pitch_align, p, ctx->cap.plane_pitch[p]);
+    vq_info("context: OUTPUT %s %ux%u size %u; CAPTURE %s %ux%u pitches %u/%u, %u memory "
+            "plane(s)", vq_fourcc(ctx->out_fmt.fmt.pix_mp.pixelformat, a),
+            ctx->out_fmt.fmt.pix_mp.width, ctx->out_fmt.fmt.pix_mp.height,
+            ctx->out_fmt.fmt.pix_mp.plane_fmt[0].sizeimage, ctx->cap.info->name,
+            ctx->cap_width, ctx->cap_height, ctx->cap.plane_pitch[0], ctx->cap.plane_pitch[1],
+            ctx->cap.n_mem);
+    return 0;
+}
+
+/* Both formats for w x h. -1: failed; -2: no CAPTURE format of the needed bit depth. */
+static int set_formats(struct vareq_context *ctx, unsigned w, unsigned h)
+{
+    if (set_output_format(ctx, w, h) < 0)
+        return -1;
+    return set_capture_format(ctx, w, h);
+}
+
+/* CAPTURE pool for the current format: every buffer must hold every plane. */
+static int setup_pool(struct vareq_context *ctx)
+{
+    struct vareq_driver *drv = ctx->drv;
+    unsigned nslots = (ctx->n_targets ? ctx->n_targets : DEFAULT_SURFACES) + drv->pool_spares;
+
+    if (nslots > VIDEO_MAX_FRAME)
+        nslots = VIDEO_MAX_FRAME;
+    if (vareq_pool_init(&ctx->pool, drv->ops, ctx->video_fd,
+                        V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, nslots, ctx->cap.n_mem) < 0)
+        return -1;
+    for (unsigned i = 0; i < ctx->pool.n; i++)
+        for (unsigned m = 0; m < ctx->cap.n_mem; m++)
+            if (ctx->pool.slots[i].length[m] < ctx->cap.mem_size[m]) {
+                vq_err("CAPTURE buffer %u plane %u is %zu bytes, the format needs %zu", i, m,
+                       ctx->pool.slots[i].length[m], ctx->cap.mem_size[m]);
+                return -1;
+            }
     return 0;
 }
 
@@ -395,6 +536,78 @@ static int setup_output_bufs(struct vareq_context *ctx)
     return 0;
 }
 
+static void free_output_bufs(struct vareq_context *ctx)
+{
+    const struct vareq_sysops *ops = ctx->drv->ops;
+    unsigned zero = 0;
+
+    if (!ctx->n_out)
+        return;
+    for (unsigned i = 0; i < ctx->n_out; i++) {
+        if (ctx->out[i].map != MAP_FAILED && ctx->out[i].map)
+            ops->munmap(ctx->out[i].map, ctx->out[i].length);
+        ctx->out[i].map = MAP_FAILED;
+        ctx->out[i].busy = false;
+    }
+    ctx->n_out = 0;
+    if (v4l2_reqbufs(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, &zero) < 0)
+        vq_warn("OUTPUT REQBUFS(0): %s", strerror(errno));
+}
+
+VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h)
+{
+    struct vareq_driver *drv = ctx->drv;
+    const struct vareq_sysops *ops = drv->ops;
+    int r;
+
+    while (ctx->req_head)
+        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
+            break;
+    for (unsigned i = 0; i < ctx->pool.n; i++)
+        if (atomic_load(&ctx->pool.slots[i].pins)) {
+            vq_err("context 0x%x: size change to %ux%u while a derived image maps CAPTURE "
+                   "memory", ctx->id, w, h);
+            return VA_STATUS_ERROR_SURFACE_BUSY;
+        }
+    vq_info("context 0x%x: size change %ux%u -> %ux%u: re-negotiating formats", ctx->id,
+            ctx->width, ctx->height, w, h);
+    v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, false);
+    v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, false);
+    ctx->streaming = false;
+    pthread_mutex_lock(&drv->lock);
+    for (uint32_t i = 0; i < drv->surfaces.cap; i++) {
+        struct vareq_surface *s = vareq_heap_at(&drv->surfaces, i);
+        if (s && s->ctx == ctx) {
+            s->slot = NULL;
+            s->exported_slot = NULL;
+            s->export_once = false;
+            s->has_frame = false;
+            s->pending = NULL;
+        }
+    }
+    pthread_mutex_unlock(&drv->lock);
+    vareq_pool_fini(&ctx->pool);
+    free_output_bufs(ctx);
+    r = set_formats(ctx, w, h);
+    if (r < 0)
+        return r == -2 ? VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT
+                       : VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
+    if (setup_output_bufs(ctx) < 0 || setup_pool(ctx) < 0)
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    if (v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, true) < 0 ||
+        v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, true) < 0) {
+        vq_err("STREAMON after size change: %s", strerror(errno));
+        ctx->streaming = true; /* teardown stops both */
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    ctx->streaming = true;
+    ctx->width = w;
+    ctx->height = h;
+    ctx->reconfigs++;
+    atomic_fetch_add(&drv->stats.reconfigs, 1);
+    return VA_STATUS_SUCCESS;
+}
+
 static void teardown(struct vareq_context *ctx)
 {
     const struct vareq_sysops *ops = ctx->drv->ops;
@@ -406,15 +619,7 @@ static void teardown(struct vareq_context *ctx)
             ctx->streaming = false;
         }
         vareq_pool_fini(&ctx->pool);
-        if (ctx->n_out) {
-            unsigned zero = 0;
-            for (unsigned i = 0; i < ctx->n_out; i++)
-                if (ctx->out[i].map != MAP_FAILED && ctx->out[i].map)
-                    ops->munmap(ctx->out[i].map, ctx->out[i].length);
-            ctx->n_out = 0;
-            if (v4l2_reqbufs(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, &zero) < 0)
-                vq_warn("OUTPUT REQBUFS(0): %s", strerror(errno));
-        }
+        free_output_bufs(ctx);
         ops->close(ctx->video_fd);
         ctx->video_fd = -1;
     }
@@ -444,10 +649,25 @@ static void attach_targets(struct vareq_driver *drv, struct vareq_context *ctx,
         pthread_mutex_lock(&drv->lock);
         s->ctx = ctx;
         s->bound_index = i;
-        s->per_frame_exporter = false;
+        s->export_once = false;
+        s->exported_slot = NULL;
         s->export_count = 0;
         pthread_mutex_unlock(&drv->lock);
     }
+}
+
+/* 10-bit when the render targets are 10-bit surfaces, or the config allows only 10-bit;
+ * else 8-bit. (Profiles such as AV1 Main carry both depths: the surfaces decide.) */
+static unsigned context_bit_depth(struct vareq_driver *drv, const struct vareq_config *cf,
+                                  VASurfaceID *targets, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct vareq_surface *s = vareq_surface_get(drv, targets[i]);
+        if (s)
+            return s->rt_format == VA_RT_FORMAT_YUV420_10 ? 10 : 8;
+    }
+    return (cf->rt_format & VA_RT_FORMAT_YUV420_10) && !(cf->rt_format & VA_RT_FORMAT_YUV420)
+               ? 10 : 8;
 }
 
 VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int width,
@@ -458,8 +678,8 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
     struct vareq_config *cf = vareq_config_get(drv, config_id);
     const struct vareq_decoder *dec;
     struct vareq_context *ctx;
-    unsigned nslots;
     VAStatus st = VA_STATUS_ERROR_OPERATION_FAILED;
+    int r;
 
     (void)flag;
     if (!cf)
@@ -491,6 +711,8 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
     ctx->decoder = cf->decoder;
     ctx->width = (unsigned)width;
     ctx->height = (unsigned)height;
+    ctx->n_targets = (unsigned)n_targets;
+    ctx->bit_depth = context_bit_depth(drv, cf, targets, n_targets);
     ctx->video_fd = ctx->media_fd = -1;
     for (unsigned i = 0; i < VAREQ_MAX_OUTPUT_BUFS; i++)
         ctx->out[i].map = MAP_FAILED;
@@ -513,33 +735,26 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
         struct v4l2_query_ext_ctrl q;
         ctx->ctrl_present[i] =
             v4l2_query_ctrl(drv->ops, ctx->video_fd, ctx->codec->ctrls[i].id, &q) == 0;
+        if (ctx->ctrl_present[i])
+            ctx->ctrl_info[i] = q;
         if (!ctx->ctrl_present[i] && ctx->codec->ctrls[i].required) {
             vq_err("%s: required control 0x%x missing", dec->video_path,
                    ctx->codec->ctrls[i].id);
             goto fail;
         }
     }
-    if (set_formats(ctx) < 0) {
-        st = VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
+    r = set_formats(ctx, ctx->width, ctx->height);
+    if (r < 0) {
+        st = r == -2 ? VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT
+                     : VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
         goto fail;
     }
     if (setup_output_bufs(ctx) < 0)
         goto fail;
-    nslots = (n_targets > 0 ? (unsigned)n_targets : DEFAULT_SURFACES) + drv->pool_spares;
-    if (nslots > VIDEO_MAX_FRAME)
-        nslots = VIDEO_MAX_FRAME;
-    if (vareq_pool_init(&ctx->pool, drv->ops, ctx->video_fd,
-                        V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, nslots) < 0) {
+    if (setup_pool(ctx) < 0) {
         st = VA_STATUS_ERROR_ALLOCATION_FAILED;
         goto fail;
     }
-    for (unsigned i = 0; i < ctx->pool.n; i++)
-        if (ctx->pool.slots[i].length < ctx->cap_sizeimage ||
-            ctx->pool.slots[i].length < (size_t)ctx->cap_bpl * ctx->cap_height * 3 / 2) {
-            vq_err("CAPTURE buffer %u is %zu bytes, format needs %zu", i,
-                   ctx->pool.slots[i].length, ctx->cap_sizeimage);
-            goto fail;
-        }
     if (v4l2_stream(drv->ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, true) < 0 ||
         v4l2_stream(drv->ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, true) < 0) {
         vq_err("STREAMON: %s", strerror(errno));
@@ -590,6 +805,8 @@ VAStatus vareq_DestroyContext(VADriverContextP vctx, VAContextID id)
         if (s && s->ctx == ctx) {
             s->ctx = NULL;
             s->slot = NULL;
+            s->exported_slot = NULL;
+            s->export_once = false;
             s->has_frame = false;
             s->pending = NULL;
         }

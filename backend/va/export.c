@@ -1,17 +1,13 @@
-/* vaExportSurfaceHandle(DRM_PRIME_2): the surface's CAPTURE memory as one object, NV12
- * composed (1 layer, 2 planes) or separate (R8 + GR88) layers; pitches and offsets are
- * the real memory layout from G_FMT. */
+/* vaExportSurfaceHandle(DRM_PRIME_2): the surface's CAPTURE memory, one object per memory
+ * plane (NV12/P010: 1, NV12M: 2); composed (one NV12 / P010 layer with 2 planes) or
+ * separate layers (R8 + GR88 / R16 + GR1616). Offsets, pitches and object sizes are the
+ * real memory layout from G_FMT and QUERYBUF (va/layout.c); the modifier is LINEAR.
+ * Read-only and read-write exports give the same read-only dma-buf fds: the decoder is the
+ * only writer of CAPTURE memory. */
 #include <string.h>
 #include <va/va_drmcommon.h>
 
 #include "driver.h"
-
-#define FOURCC(a, b, c, d) \
-    ((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) | ((uint32_t)(d) << 24))
-#define DRM_FMT_NV12 FOURCC('N', 'V', '1', '2')
-#define DRM_FMT_R8 FOURCC('R', '8', ' ', ' ')
-#define DRM_FMT_GR88 FOURCC('G', 'R', '8', '8')
-#define DRM_MOD_LINEAR 0ull
 
 VAStatus vareq_ExportSurfaceHandle(VADriverContextP vctx, VASurfaceID sid, uint32_t mem_type,
                                    uint32_t flags, void *descriptor)
@@ -21,10 +17,9 @@ VAStatus vareq_ExportSurfaceHandle(VADriverContextP vctx, VASurfaceID sid, uint3
     VADRMPRIMESurfaceDescriptor *d = descriptor;
     struct vareq_context *ctx;
     struct vareq_slot *slot;
-    uint32_t uv_off, pitch;
+    int fds[VAREQ_SLOT_MAX_PLANES];
     uint64_t seq;
     VAStatus st;
-    int fd;
 
     if (!s)
         return VA_STATUS_ERROR_INVALID_SURFACE;
@@ -32,6 +27,8 @@ VAStatus vareq_ExportSurfaceHandle(VADriverContextP vctx, VASurfaceID sid, uint3
         return VA_STATUS_ERROR_UNSUPPORTED_MEMORY_TYPE;
     if (!d)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
+    if (!(flags & (VA_EXPORT_SURFACE_READ_ONLY | VA_EXPORT_SURFACE_WRITE_ONLY)))
+        vq_dbg("ExportSurfaceHandle: no access flag given, exporting read-only");
     ctx = vareq_surface_lock_ctx(drv, s);
     if (!ctx) {
         vq_err("ExportSurfaceHandle: surface 0x%x is not a render target of a context", sid);
@@ -41,54 +38,26 @@ VAStatus vareq_ExportSurfaceHandle(VADriverContextP vctx, VASurfaceID sid, uint3
     if (st != VA_STATUS_SUCCESS)
         goto out;
     slot = s->slot;
-    seq = ++ctx->seq;
-    fd = vareq_pool_export(&ctx->pool, slot, seq);
-    if (fd < 0) {
+    if (slot->n_mem != ctx->cap.n_mem) {
+        vq_err("ExportSurfaceHandle: slot %u has %u planes, the format %u", slot->index,
+               slot->n_mem, ctx->cap.n_mem);
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto out;
     }
-    /* consumer model for the pool (see va/context.c) */
-    if (s->export_count && s->content_seq != s->export_content_seq && !s->per_frame_exporter) {
-        s->per_frame_exporter = true;
-        vq_dbg("surface 0x%x is re-exported after each decode: fresh memory per decode",
-               sid);
+    seq = ++ctx->seq;
+    if (vareq_pool_export(&ctx->pool, slot, seq, fds) < 0) {
+        st = VA_STATUS_ERROR_OPERATION_FAILED;
+        goto out;
     }
-    s->export_count++;
-    s->export_content_seq = s->content_seq;
-    s->export_seq = seq;
-
-    pitch = ctx->cap_bpl;
-    uv_off = ctx->cap_bpl * ctx->cap_height;
-    memset(d, 0, sizeof(*d));
-    d->fourcc = VA_FOURCC_NV12;
-    d->width = s->width;
-    d->height = s->height;
-    d->num_objects = 1;
-    d->objects[0].fd = fd;
-    d->objects[0].size = (uint32_t)slot->length;
-    d->objects[0].drm_format_modifier = DRM_MOD_LINEAR;
-    if (flags & VA_EXPORT_SURFACE_COMPOSED_LAYERS) {
-        d->num_layers = 1;
-        d->layers[0].drm_format = DRM_FMT_NV12;
-        d->layers[0].num_planes = 2;
-        d->layers[0].object_index[0] = d->layers[0].object_index[1] = 0;
-        d->layers[0].offset[0] = 0;
-        d->layers[0].offset[1] = uv_off;
-        d->layers[0].pitch[0] = d->layers[0].pitch[1] = pitch;
-    } else {
-        d->num_layers = 2;
-        d->layers[0].drm_format = DRM_FMT_R8;
-        d->layers[0].num_planes = 1;
-        d->layers[0].offset[0] = 0;
-        d->layers[0].pitch[0] = pitch;
-        d->layers[1].drm_format = DRM_FMT_GR88;
-        d->layers[1].num_planes = 1;
-        d->layers[1].offset[0] = uv_off;
-        d->layers[1].pitch[0] = pitch;
-    }
+    vareq_ctx_note_export(ctx, s);
+    vareq_layout_export(&ctx->cap, fds, slot->length,
+                        s->width < ctx->width ? s->width : ctx->width,
+                        s->height < ctx->height ? s->height : ctx->height,
+                        (flags & VA_EXPORT_SURFACE_COMPOSED_LAYERS) != 0, d);
     atomic_fetch_add(&drv->stats.exports, 1);
-    vq_dbg("export: surface 0x%x slot %u fd %d pitch %u uv offset %u", sid, slot->index, fd,
-           pitch, uv_off);
+    vq_dbg("export: surface 0x%x slot %u %s, %u object(s), pitches %u/%u", sid, slot->index,
+           ctx->cap.info->name, ctx->cap.n_mem, ctx->cap.plane_pitch[0],
+           ctx->cap.plane_pitch[1]);
 out:
     pthread_mutex_unlock(&ctx->lock);
     return st;

@@ -1,23 +1,24 @@
-/* Images: NV12. vaGetImage copies from the surface's CAPTURE memory; vaDeriveImage maps
- * that memory directly (pitches/offsets are the real layout from G_FMT). */
+/* Images: NV12 and P010. vaGetImage copies from the surface's CAPTURE memory (NV12,
+ * NV12M, P010; same format only, no conversion); vaDeriveImage maps that memory directly
+ * when it is one buffer (NV12, P010; pitches/offsets are the real layout from G_FMT). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "driver.h"
 
-static const VAImageFormat nv12_format = {
-    .fourcc = VA_FOURCC_NV12,
-    .byte_order = VA_LSB_FIRST,
-    .bits_per_pixel = 12,
-};
-
 VAStatus vareq_QueryImageFormats(VADriverContextP ctx, VAImageFormat *list, int *num)
 {
+    static const uint32_t fourccs[] = {VA_FOURCC_NV12, VA_FOURCC_P010};
+    VAImage im;
+    int n = 0;
+
     (void)ctx;
     if (!list || !num)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
-    list[0] = nv12_format;
-    *num = 1;
+    for (unsigned i = 0; i < sizeof(fourccs) / sizeof(fourccs[0]); i++)
+        if (vareq_layout_image(fourccs[i], 16, 16, &im) == 0)
+            list[n++] = im.format;
+    *num = n;
     return VA_STATUS_SUCCESS;
 }
 
@@ -33,24 +34,19 @@ static VAStatus add_image(struct vareq_driver *drv, struct vareq_image *im, VAIm
     return VA_STATUS_SUCCESS;
 }
 
-VAStatus vareq_CreateImage(VADriverContextP vctx, VAImageFormat *format, int width,
-                           int height, VAImage *image)
+/* A copy image: private memory, tightly packed (64-byte aligned pitch). */
+static VAStatus create_copy_image(struct vareq_driver *drv, uint32_t fourcc, unsigned width,
+                                  unsigned height, VAImage *image)
 {
-    struct vareq_driver *drv = vareq_drv(vctx);
     struct vareq_image *im;
     struct vareq_buffer *b;
-    unsigned pitch, h2;
-    size_t size;
+    VAImage layout;
     VAStatus st;
 
-    if (!format || !image || width <= 0 || height <= 0 || width > 16384 || height > 16384)
-        return VA_STATUS_ERROR_INVALID_PARAMETER;
-    if (format->fourcc != VA_FOURCC_NV12)
+    if (vareq_layout_image(fourcc, width, height, &layout) < 0)
         return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
-    pitch = ((unsigned)width + 15) & ~15u;
-    h2 = ((unsigned)height + 1) & ~1u;
-    size = (size_t)pitch * h2 + (size_t)pitch * (h2 / 2);
-    st = vareq_buffer_create_internal(drv, VA_INVALID_ID, VAImageBufferType, size, 1, NULL, &b);
+    st = vareq_buffer_create_internal(drv, VA_INVALID_ID, VAImageBufferType, layout.data_size,
+                                      1, NULL, &b);
     if (st != VA_STATUS_SUCCESS)
         return st;
     im = calloc(1, sizeof(*im));
@@ -58,15 +54,8 @@ VAStatus vareq_CreateImage(VADriverContextP vctx, VAImageFormat *format, int wid
         vareq_buffer_destroy_obj(drv, b);
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
     }
-    im->va.format = nv12_format;
+    im->va = layout;
     im->va.buf = b->id;
-    im->va.width = (uint16_t)width;
-    im->va.height = (uint16_t)height;
-    im->va.data_size = (uint32_t)size;
-    im->va.num_planes = 2;
-    im->va.pitches[0] = im->va.pitches[1] = pitch;
-    im->va.offsets[0] = 0;
-    im->va.offsets[1] = pitch * h2;
     st = add_image(drv, im, image);
     if (st != VA_STATUS_SUCCESS) {
         vareq_buffer_destroy_obj(drv, b);
@@ -75,42 +64,24 @@ VAStatus vareq_CreateImage(VADriverContextP vctx, VAImageFormat *format, int wid
     return st;
 }
 
+VAStatus vareq_CreateImage(VADriverContextP vctx, VAImageFormat *format, int width,
+                           int height, VAImage *image)
+{
+    if (!format || !image || width <= 0 || height <= 0 || width > 16384 || height > 16384)
+        return VA_STATUS_ERROR_INVALID_PARAMETER;
+    if (!vareq_pixfmt_by_va(format->fourcc))
+        return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
+    return create_copy_image(vareq_drv(vctx), format->fourcc, (unsigned)width,
+                             (unsigned)height, image);
+}
+
 /* A surface that is not attached to a context has no CAPTURE memory and no content
  * (clients such as ffmpeg derive a test image right after creating surfaces): give the
- * image private zeroed memory in the same layout family. */
+ * image private zeroed memory in the surface's format. */
 static VAStatus derive_detached(struct vareq_driver *drv, struct vareq_surface *s,
                                 VAImage *image)
 {
-    struct vareq_image *im;
-    struct vareq_buffer *b;
-    unsigned a = drv->pitch_align ? drv->pitch_align : 1;
-    unsigned pitch = (s->width + a - 1) / a * a;
-    unsigned h2 = (s->height + 1) & ~1u;
-    size_t size = (size_t)pitch * h2 * 3 / 2;
-    VAStatus st;
-
-    st = vareq_buffer_create_internal(drv, VA_INVALID_ID, VAImageBufferType, size, 1, NULL, &b);
-    if (st != VA_STATUS_SUCCESS)
-        return st;
-    im = calloc(1, sizeof(*im));
-    if (!im) {
-        vareq_buffer_destroy_obj(drv, b);
-        return VA_STATUS_ERROR_ALLOCATION_FAILED;
-    }
-    im->va.format = nv12_format;
-    im->va.buf = b->id;
-    im->va.width = (uint16_t)s->width;
-    im->va.height = (uint16_t)s->height;
-    im->va.data_size = (uint32_t)size;
-    im->va.num_planes = 2;
-    im->va.pitches[0] = im->va.pitches[1] = pitch;
-    im->va.offsets[1] = pitch * h2;
-    st = add_image(drv, im, image);
-    if (st != VA_STATUS_SUCCESS) {
-        vareq_buffer_destroy_obj(drv, b);
-        free(im);
-    }
-    return st;
+    return create_copy_image(drv, s->fourcc, s->width, s->height, image);
 }
 
 VAStatus vareq_DeriveImage(VADriverContextP vctx, VASurfaceID sid, VAImage *image)
@@ -122,6 +93,7 @@ VAStatus vareq_DeriveImage(VADriverContextP vctx, VASurfaceID sid, VAImage *imag
     struct vareq_buffer *b;
     struct vareq_slot *slot;
     size_t need;
+    unsigned w, h;
     VAStatus st;
 
     if (!s)
@@ -137,10 +109,20 @@ VAStatus vareq_DeriveImage(VADriverContextP vctx, VASurfaceID sid, VAImage *imag
     if (st != VA_STATUS_SUCCESS)
         goto out;
     slot = s->slot;
-    need = (size_t)ctx->cap_bpl * ctx->cap_height * 3 / 2;
-    if (need > slot->length || s->width > ctx->cap_width || s->height > ctx->cap_height) {
-        vq_warn("DeriveImage: surface %ux%u does not fit CAPTURE %ux%u", s->width, s->height,
-                ctx->cap_width, ctx->cap_height);
+    if (ctx->cap.n_mem != 1 || slot->n_mem != 1) {
+        /* NV12M: Y and CbCr are separate buffers; a VAImage has one (clients fall back
+         * to vaCreateImage + vaGetImage) */
+        vq_info("DeriveImage: CAPTURE format %s has %u memory planes: not derivable",
+                ctx->cap.info->name, ctx->cap.n_mem);
+        st = VA_STATUS_ERROR_OPERATION_FAILED;
+        goto out;
+    }
+    w = s->width < ctx->cap_width ? s->width : ctx->cap_width;
+    h = s->height < ctx->cap_height ? s->height : ctx->cap_height;
+    need = ctx->cap.mem_size[0];
+    if (need > slot->length[0] || !vareq_layout_plane_fits(&ctx->cap, 0, w, h, need) ||
+        !vareq_layout_plane_fits(&ctx->cap, 1, w, h, need)) {
+        vq_warn("DeriveImage: %ux%u does not fit CAPTURE memory", w, h);
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto out;
     }
@@ -154,22 +136,25 @@ VAStatus vareq_DeriveImage(VADriverContextP vctx, VASurfaceID sid, VAImage *imag
         goto out;
     }
     pthread_mutex_lock(&drv->lock);
-    b->data = slot->map;
+    b->data = slot->map[0];
     b->size = b->element_size = need;
     b->derived_ctx = ctx;
     b->derived_slot = slot;
     atomic_fetch_add(&slot->pins, 1);
     pthread_mutex_unlock(&drv->lock);
 
-    im->va.format = nv12_format;
+    if (vareq_layout_image(ctx->cap.info->va_fourcc, w, h, &im->va) < 0) {
+        vareq_buffer_destroy_obj(drv, b);
+        free(im);
+        st = VA_STATUS_ERROR_OPERATION_FAILED;
+        goto out;
+    }
     im->va.buf = b->id;
-    im->va.width = (uint16_t)s->width;
-    im->va.height = (uint16_t)s->height;
     im->va.data_size = (uint32_t)need;
-    im->va.num_planes = 2;
-    im->va.pitches[0] = im->va.pitches[1] = ctx->cap_bpl;
-    im->va.offsets[0] = 0;
-    im->va.offsets[1] = ctx->cap_bpl * ctx->cap_height;
+    for (unsigned p = 0; p < 2; p++) {
+        im->va.pitches[p] = ctx->cap.plane_pitch[p];
+        im->va.offsets[p] = (uint32_t)ctx->cap.plane_offset[p];
+    }
     st = add_image(drv, im, image);
     if (st != VA_STATUS_SUCCESS) {
         vareq_buffer_destroy_obj(drv, b);
@@ -219,20 +204,16 @@ VAStatus vareq_GetImage(VADriverContextP vctx, VASurfaceID sid, int x, int y,
     struct vareq_driver *drv = vareq_drv(vctx);
     struct vareq_surface *s = vareq_surface_get(drv, sid);
     struct vareq_image *im = vareq_image_get(drv, image);
+    const struct vareq_layout *l;
     struct vareq_context *ctx;
     struct vareq_buffer *b;
-    const uint8_t *src;
-    uint8_t *dst;
-    size_t spitch, suv, dsize;
-    unsigned w, h, cw, ch;
+    unsigned w, h, bps;
     VAStatus st = VA_STATUS_SUCCESS;
 
     if (!s)
         return VA_STATUS_ERROR_INVALID_SURFACE;
     if (!im)
         return VA_STATUS_ERROR_INVALID_IMAGE;
-    if (im->va.format.fourcc != VA_FOURCC_NV12)
-        return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
     if (x < 0 || y < 0 || (x & 1) || (y & 1))
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     b = vareq_buffer_get(drv, im->va.buf);
@@ -251,6 +232,14 @@ VAStatus vareq_GetImage(VADriverContextP vctx, VASurfaceID sid, int x, int y,
         st = VA_STATUS_ERROR_INVALID_SURFACE;
         goto out;
     }
+    l = &ctx->cap;
+    if (im->va.format.fourcc != l->info->va_fourcc) {
+        vq_info("GetImage: image format 0x%08x, the surface holds %s (no conversion)",
+                im->va.format.fourcc, l->info->name);
+        st = VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
+        goto out;
+    }
+    bps = l->info->bytes_per_sample;
     /* clip the region to the surface, the CAPTURE format and the image */
     w = width;
     h = height;
@@ -264,29 +253,27 @@ VAStatus vareq_GetImage(VADriverContextP vctx, VASurfaceID sid, int x, int y,
     if (h > ctx->cap_height - (unsigned)y) h = ctx->cap_height - (unsigned)y;
     if (w > im->va.width) w = im->va.width;
     if (h > im->va.height) h = im->va.height;
-    cw = (w + 1) & ~1u;
-    ch = (h + 1) / 2;
 
-    src = s->slot->map;
-    spitch = ctx->cap_bpl;
-    suv = (size_t)ctx->cap_bpl * ctx->cap_height;
-    dst = b->data;
-    dsize = b->size;
-    if (!plane_fits((size_t)y * spitch + (size_t)x, spitch, h, w, s->slot->length) ||
-        !plane_fits(suv + (size_t)(y / 2) * spitch + (size_t)x, spitch, ch, cw,
-                    s->slot->length) ||
-        !plane_fits(im->va.offsets[0], im->va.pitches[0], h, w, dsize) ||
-        !plane_fits(im->va.offsets[1], im->va.pitches[1], ch, cw, dsize)) {
-        vq_err("GetImage: region %ux%u+%d+%d out of bounds", w, h, x, y);
-        st = VA_STATUS_ERROR_INVALID_PARAMETER;
-        goto out;
+    for (unsigned p = 0; p < 2; p++) {
+        unsigned m = l->plane_mem[p];
+        unsigned rows = p == 0 ? h : (h + 1) / 2;
+        size_t row_bytes = (size_t)(p == 0 ? w : ((w + 1) & ~1u)) * bps;
+        size_t src_off = l->plane_offset[p] + (size_t)(p == 0 ? y : y / 2) * l->plane_pitch[p] +
+                         (size_t)x * bps;
+        const uint8_t *src;
+        uint8_t *dst = b->data;
+        if (m >= s->slot->n_mem || !plane_fits(src_off, l->plane_pitch[p], rows, row_bytes,
+                                               s->slot->length[m]) ||
+            !plane_fits(im->va.offsets[p], im->va.pitches[p], rows, row_bytes, b->size)) {
+            vq_err("GetImage: region %ux%u+%d+%d plane %u out of bounds", w, h, x, y, p);
+            st = VA_STATUS_ERROR_INVALID_PARAMETER;
+            goto out;
+        }
+        src = (const uint8_t *)s->slot->map[m] + src_off;
+        for (unsigned r = 0; r < rows; r++)
+            memcpy(dst + im->va.offsets[p] + (size_t)r * im->va.pitches[p],
+                   src + (size_t)r * l->plane_pitch[p], row_bytes);
     }
-    for (unsigned r = 0; r < h; r++)
-        memcpy(dst + im->va.offsets[0] + (size_t)r * im->va.pitches[0],
-               src + (size_t)(y + (int)r) * spitch + (size_t)x, w);
-    for (unsigned r = 0; r < ch; r++)
-        memcpy(dst + im->va.offsets[1] + (size_t)r * im->va.pitches[1],
-               src + suv + (size_t)(y / 2 + (int)r) * spitch + (size_t)x, cw);
     atomic_fetch_add(&drv->stats.images_read, 1);
 out:
     pthread_mutex_unlock(&ctx->lock);

@@ -21,6 +21,8 @@ void vareq_picture_reset(struct vareq_picture *pic)
     pic->n_slice_params = pic->n_slice_data = 0;
     pic->have_pic_param = false;
     pic->pic_param_size = 0;
+    free((void *)pic->iq_matrix.data);
+    memset(&pic->iq_matrix, 0, sizeof(pic->iq_matrix));
     pic->target = NULL;
 }
 
@@ -140,6 +142,21 @@ VAStatus vareq_RenderPicture(VADriverContextP vctx, VAContextID id, VABufferID *
             pic->pic_param_size = b->size;
             pic->have_pic_param = true;
             break;
+        case VAIQMatrixBufferType: {
+            uint8_t *copy = malloc(b->size ? b->size : 1);
+            if (!copy) {
+                st = VA_STATUS_ERROR_ALLOCATION_FAILED;
+                break;
+            }
+            if (b->size)
+                memcpy(copy, b->data, b->size);
+            free((void *)pic->iq_matrix.data);
+            pic->iq_matrix.data = copy;
+            pic->iq_matrix.size = b->size;
+            pic->iq_matrix.element_size = b->size;
+            pic->iq_matrix.num_elements = 1;
+            break;
+        }
         case VASliceParameterBufferType:
             if (append_buf(&pic->slice_params, &pic->n_slice_params, &pic->cap_slice_params, b) < 0)
                 st = VA_STATUS_ERROR_ALLOCATION_FAILED;
@@ -199,6 +216,46 @@ static int find_free_output(struct vareq_context *ctx)
     }
 }
 
+/* In-stream size change: a keyframe at another size re-negotiates the formats (no
+ * reference survives a keyframe); a non-key frame that does not fit CAPTURE is refused
+ * (its references would be lost); a smaller non-key frame (reference scaling) decodes
+ * into the current buffers. */
+static VAStatus check_size_change(struct vareq_context *ctx)
+{
+    struct vareq_picture *pic = &ctx->pic;
+    struct vareq_codec_frame probe;
+    struct vareq_va_buf pp;
+    unsigned w = 0, h = 0;
+    bool key = false;
+
+    if (!ctx->codec->frame_size || !pic->have_pic_param)
+        return VA_STATUS_SUCCESS;
+    memset(&probe, 0, sizeof(probe));
+    pp.data = pic->pic_param;
+    pp.size = pp.element_size = pic->pic_param_size;
+    pp.num_elements = 1;
+    probe.profile = ctx->profile;
+    probe.pic_param = &pp;
+    probe.slice_params = pic->slice_params;
+    probe.n_slice_params = pic->n_slice_params;
+    probe.slice_data = pic->slice_data;
+    probe.n_slice_data = pic->n_slice_data;
+    probe.cap_width = ctx->cap_width;
+    probe.cap_height = ctx->cap_height;
+    if (ctx->codec->frame_size(&probe, &w, &h, &key) != 0 || !w || !h)
+        return VA_STATUS_SUCCESS;
+    if (w == ctx->width && h == ctx->height)
+        return VA_STATUS_SUCCESS;
+    if (key)
+        return vareq_ctx_reconfigure(ctx, w, h);
+    if (w > ctx->cap_width || h > ctx->cap_height) {
+        vq_err("context 0x%x: non-key frame of %ux%u does not fit CAPTURE %ux%u (size "
+               "changes need a keyframe)", ctx->id, w, h, ctx->cap_width, ctx->cap_height);
+        return VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
+    }
+    return VA_STATUS_SUCCESS;
+}
+
 static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
 {
     struct vareq_driver *drv = ctx->drv;
@@ -213,6 +270,9 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     VAStatus st;
     int oi;
 
+    st = check_size_change(ctx);
+    if (st != VA_STATUS_SUCCESS)
+        return st;
     st = vareq_ctx_slot_for_decode(ctx, s, &slot);
     if (st != VA_STATUS_SUCCESS)
         return st;
@@ -246,6 +306,8 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     f.cap_width = ctx->cap_width;
     f.cap_height = ctx->cap_height;
     f.ctrl_present = ctx->ctrl_present;
+    f.ctrl_info = ctx->ctrl_info;
+    f.iq_matrix = pic->iq_matrix.data ? &pic->iq_matrix : NULL;
     rc.ctx = ctx;
     rc.req = req;
     f.ref_ts = ref_ts;
@@ -281,8 +343,8 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto fail_count;
     }
-    if (v4l2_qbuf(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, slot->index, 0, 0,
-                  -1) < 0) {
+    if (v4l2_qbuf_planes(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, slot->index,
+                         slot->n_mem, 0, 0, -1) < 0) {
         vq_err("QBUF CAPTURE %u: %s", slot->index, strerror(errno));
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto fail_count; /* closing the unqueued request releases the OUTPUT buffer */

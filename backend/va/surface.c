@@ -1,4 +1,4 @@
-/* Surfaces: NV12 4:2:0. A surface owns no memory by itself: it holds a CAPTURE slot of
+/* Surfaces: 4:2:0 8-bit (NV12) or 10-bit (P010). A surface owns no memory by itself: it holds a CAPTURE slot of
  * its context's pool while it has a frame (see va/context.c). */
 #include <poll.h>
 #include <stdlib.h>
@@ -7,11 +7,22 @@
 
 #include "driver.h"
 
-static VAStatus create_surfaces(struct vareq_driver *drv, unsigned format, unsigned width,
-                                unsigned height, VASurfaceID *surfaces, unsigned num)
+static VAStatus create_surfaces(struct vareq_driver *drv, unsigned format, uint32_t fourcc,
+                                unsigned width, unsigned height, VASurfaceID *surfaces,
+                                unsigned num)
 {
-    if (format != VA_RT_FORMAT_YUV420)
+    if (format != VA_RT_FORMAT_YUV420 && format != VA_RT_FORMAT_YUV420_10)
         return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+    if (!fourcc)
+        fourcc = format == VA_RT_FORMAT_YUV420_10 ? VA_FOURCC_P010 : VA_FOURCC_NV12;
+    {
+        const struct vareq_pixfmt_info *pf = vareq_pixfmt_by_va(fourcc);
+        if (!pf || pf->va_rt_format != format) {
+            vq_warn("CreateSurfaces: pixel format 0x%08x does not match RT format 0x%x",
+                    fourcc, format);
+            return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
+        }
+    }
     if (!width || !height || width > 16384 || height > 16384)
         return VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
     if (!surfaces || !num)
@@ -23,6 +34,7 @@ static VAStatus create_surfaces(struct vareq_driver *drv, unsigned format, unsig
         s->width = width;
         s->height = height;
         s->rt_format = format;
+        s->fourcc = fourcc;
         s->bound_index = -1;
         s->status = VA_STATUS_SUCCESS;
         pthread_mutex_lock(&drv->lock);
@@ -51,7 +63,7 @@ VAStatus vareq_CreateSurfaces(VADriverContextP ctx, int width, int height, int f
 {
     if (width <= 0 || height <= 0 || num <= 0)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
-    return create_surfaces(vareq_drv(ctx), (unsigned)format, (unsigned)width,
+    return create_surfaces(vareq_drv(ctx), (unsigned)format, 0, (unsigned)width,
                            (unsigned)height, surfaces, (unsigned)num);
 }
 
@@ -60,6 +72,8 @@ VAStatus vareq_CreateSurfaces2(VADriverContextP ctx, unsigned int format, unsign
                                unsigned int num, VASurfaceAttrib *attribs,
                                unsigned int n_attribs)
 {
+    uint32_t fourcc = 0;
+
     if (n_attribs && !attribs)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     for (unsigned i = 0; i < n_attribs; i++) {
@@ -68,10 +82,12 @@ VAStatus vareq_CreateSurfaces2(VADriverContextP ctx, unsigned int format, unsign
             continue;
         switch (a->type) {
         case VASurfaceAttribPixelFormat:
-            if (a->value.type == VAGenericValueTypeInteger &&
-                (uint32_t)a->value.value.i != VA_FOURCC_NV12) {
-                vq_warn("CreateSurfaces2: pixel format 0x%x unsupported (NV12 only)",
-                        (unsigned)a->value.value.i);
+            if (a->value.type != VAGenericValueTypeInteger)
+                break;
+            fourcc = (uint32_t)a->value.value.i;
+            if (!vareq_pixfmt_by_va(fourcc)) {
+                vq_warn("CreateSurfaces2: pixel format 0x%x unsupported (NV12, P010)",
+                        (unsigned)fourcc);
                 return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
             }
             break;
@@ -89,7 +105,7 @@ VAStatus vareq_CreateSurfaces2(VADriverContextP ctx, unsigned int format, unsign
             break;
         }
     }
-    return create_surfaces(vareq_drv(ctx), format, width, height, surfaces, num);
+    return create_surfaces(vareq_drv(ctx), format, fourcc, width, height, surfaces, num);
 }
 
 VAStatus vareq_DestroySurfaces(VADriverContextP vctx, VASurfaceID *list, int num)

@@ -154,6 +154,22 @@ static VAStatus vp9_translate(void *state, struct vareq_codec_frame *f)
     return VA_STATUS_SUCCESS;
 }
 
+/* Size and keyframe flag from VA's picture parameters (frame_type 0 = key frame), for the
+ * core's in-stream size change (codec.h frame_size). Added by the backend core. */
+static int vp9_frame_size(const struct vareq_codec_frame *f, unsigned *w, unsigned *h,
+                          bool *key)
+{
+    VADecPictureParameterBufferVP9 pp;
+
+    if (!f->pic_param || f->pic_param->size < sizeof(pp))
+        return -1;
+    memcpy(&pp, f->pic_param->data, sizeof(pp));
+    *w = pp.frame_width;
+    *h = pp.frame_height;
+    *key = pp.pic_fields.bits.frame_type == 0;
+    return 0;
+}
+
 const struct vareq_codec vareq_codec_vp9 = {
     .name = "VP9",
     .output_pixfmt = V4L2_PIX_FMT_VP9_FRAME,
@@ -167,4 +183,5 @@ const struct vareq_codec vareq_codec_vp9 = {
     .ctx_init = vp9_ctx_init,
     .ctx_destroy = vp9_ctx_destroy,
     .translate = vp9_translate,
+    .frame_size = vp9_frame_size,
 };

@@ -1,0 +1,451 @@
+/* VA-level tests of the CAPTURE pool, export, resolution changes and threads, through the
+ * driver (dlopen) on simdev. One mode per run (argv[2]):
+ *   hold         per-frame exporter holding each frame N = VAREQ_POOL_SPARES frame times:
+ *                held bytes never change (decoupled policy), every frame read through its
+ *                descriptor alone is byte-exact (composed and separate layers alternate)
+ *   hold-bound   the same consumer with VAREQ_POOL_POLICY=bound: held frames DO change
+ *                (the old 1:1 binding tears; the test asserts that it does)
+ *   export-once  Chromium-style consumer: every surface exported once before decoding,
+ *                each decoded frame must appear in the memory imported then
+ *   memory       2000 frames with per-frame exports: CAPTURE buffers = surfaces + spares,
+ *                no growth of fds, mappings or RSS
+ *   resize       864x480, 1920x1080, 640x360, 1920x1080 in sequence in one process with
+ *                context destroy/create between: byte-exact and the right size
+ *   threads      4 contexts decoding at once from 4 threads, byte-exact
+ *   resize-stream one context, surfaces of the largest size, a VP9 stream whose keyframes
+ *                change the size 864x480 -> 1280x720 -> 640x360 -> 864x480 without a new
+ *                context: byte-exact, the right size (GetImage and export) */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "va_client.h"
+
+static const char *driver_path;
+
+struct held {
+    VADRMPRIMESurfaceDescriptor desc;
+    uint8_t *maps[4];
+    uint8_t *snapshot[4];
+    int frame;
+    bool live;
+};
+
+static void held_release(struct held *h)
+{
+    if (!h->live)
+        return;
+    vc_unmap_desc(&h->desc, h->maps, true);
+    for (int i = 0; i < 4; i++) {
+        free(h->snapshot[i]);
+        h->snapshot[i] = NULL;
+    }
+    h->live = false;
+}
+
+static int export_map(struct vc_driver *drv, VASurfaceID s, bool composed, struct held *h)
+{
+    memset(h, 0, sizeof(*h));
+    if (drv->vt.vaExportSurfaceHandle(&drv->ctx, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+                                      (composed ? VA_EXPORT_SURFACE_COMPOSED_LAYERS
+                                                : VA_EXPORT_SURFACE_SEPARATE_LAYERS) |
+                                          VA_EXPORT_SURFACE_READ_ONLY,
+                                      &h->desc) != VA_STATUS_SUCCESS)
+        return -1;
+    if (vc_map_desc(&h->desc, h->maps) < 0) {
+        for (unsigned i = 0; i < h->desc.num_objects; i++)
+            close(h->desc.objects[i].fd);
+        return -1;
+    }
+    h->live = true;
+    return 0;
+}
+
+/* Returns how many held frames changed while held; -1 on setup failure. */
+static int hold_run(int hold_n, int n_frames)
+{
+    struct vc_driver drv;
+    struct vc_dec d;
+    struct vc_stream st = {0};
+    struct held ring[40];
+    int changed = 0, exact = 0;
+
+    if (hold_n < 1 || hold_n >= 40)
+        return -1;
+    memset(ring, 0, sizeof(ring));
+    if (vc_encode(&st, 176, 144, n_frames, 10, 1) < 0 || vc_open(&drv, driver_path) < 0)
+        return -1;
+    /* few surfaces: the client hands a surface back right after exporting it */
+    if (vc_dec_init(&d, &drv, 176, 144, 6, 0, 0) < 0) {
+        fprintf(stderr, "decoder setup failed\n");
+        return -1;
+    }
+    for (int f = 0; f < st.n; f++) {
+        VASurfaceID t;
+        struct held *h = &ring[f % hold_n];
+        VAStatus s = vc_decode(&d, &st.f[f], &t);
+        VC_CHECK(s == VA_STATUS_SUCCESS, "decode %d: %s", f, vaErrorStr(s));
+        held_release(h); /* held for hold_n frame times */
+        VC_CHECK(export_map(&drv, t, f & 1, h) == 0, "export frame %d", f);
+        if (!h->live)
+            continue;
+        h->frame = f;
+        /* the descriptor alone describes the frame */
+        if (vc_check_desc(&h->desc, h->maps, d.refimg, d.fw, d.fh))
+            exact++;
+        else
+            VC_CHECK(0, "frame %d read through its descriptor differs from libvpx", f);
+        for (unsigned o = 0; o < h->desc.num_objects; o++) {
+            h->snapshot[o] = malloc(h->desc.objects[o].size);
+            if (h->snapshot[o])
+                memcpy(h->snapshot[o], h->maps[o], h->desc.objects[o].size);
+        }
+        /* every frame still held must be unchanged */
+        for (int k = 0; k < hold_n; k++) {
+            struct held *o = &ring[k];
+            if (!o->live)
+                continue;
+            for (unsigned j = 0; j < o->desc.num_objects; j++)
+                if (o->snapshot[j] && memcmp(o->snapshot[j], o->maps[j], o->desc.objects[j].size)) {
+                    fprintf(stderr, "  frame %d changed while held (now at frame %d)\n",
+                            o->frame, f);
+                    changed++;
+                    memcpy(o->snapshot[j], o->maps[j], o->desc.objects[j].size);
+                }
+        }
+    }
+    for (int k = 0; k < hold_n; k++)
+        held_release(&ring[k]);
+    fprintf(stderr, "hold %d: %d/%d exported frames byte-exact, %d changes while held\n",
+            hold_n, exact, st.n, changed);
+    VC_CHECK(exact == st.n, "exported frames byte-exact");
+    vc_dec_fini(&d);
+    vc_close(&drv);
+    vc_stream_free(&st);
+    return changed;
+}
+
+static void test_export_once(void)
+{
+    struct vc_driver drv;
+    struct vc_dec d;
+    struct vc_stream st = {0};
+    struct held imp[VC_MAX_SURF];
+    int checked = 0;
+
+    VC_CHECK(vc_encode(&st, 176, 144, 40, 10, 2) == 0, "encode");
+    VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    VC_CHECK(vc_dec_init(&d, &drv, 176, 144, 8, 0, 0) == 0, "decoder");
+    for (int i = 0; i < d.n_surf; i++)
+        VC_CHECK(export_map(&drv, d.surf[i], true, &imp[i]) == 0, "export surface %d", i);
+    for (int f = 0; f < st.n; f++) {
+        VASurfaceID t;
+        VAStatus s = vc_decode(&d, &st.f[f], &t);
+        VC_CHECK(s == VA_STATUS_SUCCESS, "decode %d: %s", f, vaErrorStr(s));
+        for (int i = 0; i < d.n_surf; i++)
+            if (d.surf[i] == t && imp[i].live) {
+                VC_CHECK(vc_check_desc(&imp[i].desc, imp[i].maps, d.refimg, d.fw, d.fh),
+                         "frame %d is not in the memory surface %d exported once", f, i);
+                checked++;
+            }
+    }
+    fprintf(stderr, "export-once: %d frames checked in memory imported before decoding\n",
+            checked);
+    VC_CHECK(checked == st.n, "every frame seen by the export-once consumer");
+    for (int i = 0; i < d.n_surf; i++)
+        held_release(&imp[i]);
+    vc_dec_fini(&d);
+    vc_close(&drv);
+    vc_stream_free(&st);
+}
+
+static long count_dir(const char *path)
+{
+    DIR *dir = opendir(path);
+    long n = 0;
+    if (!dir)
+        return -1;
+    while (readdir(dir))
+        n++;
+    closedir(dir);
+    return n;
+}
+
+static long count_lines(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long n = 0;
+    int c;
+    if (!f)
+        return -1;
+    while ((c = fgetc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+static long rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = 0, res = 0;
+    if (!f)
+        return -1;
+    if (fscanf(f, "%ld %ld", &size, &res) != 2)
+        res = -1;
+    fclose(f);
+    return res < 0 ? -1 : res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static long json_field(const char *path, const char *key)
+{
+    char buf[4096], pat[64];
+    FILE *f = fopen(path, "r");
+    size_t n;
+    const char *p;
+    if (!f)
+        return -1;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    snprintf(pat, sizeof(pat), "\"%s\":", key);
+    p = strstr(buf, pat);
+    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}
+
+static void test_memory(void)
+{
+    const int n_frames = 2000, n_surf = 8;
+    struct vc_driver drv;
+    struct vc_dec d;
+    struct vc_stream st = {0};
+    struct held h[2];
+    long fds0 = 0, maps0 = 0, rss0 = 0, fds1, maps1, rss1;
+    char stats[] = "/tmp/vareq-pool-stats-XXXXXX";
+    int sfd = mkstemp(stats), exact = 0;
+    long spares = getenv("VAREQ_POOL_SPARES") ? atol(getenv("VAREQ_POOL_SPARES")) : 4;
+
+    VC_CHECK(sfd >= 0, "mkstemp");
+    close(sfd);
+    setenv("VAREQ_STATS_FILE", stats, 1);
+    memset(h, 0, sizeof(h));
+    VC_CHECK(vc_encode(&st, 64, 64, n_frames, 30, 3) == 0, "encode");
+    VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    VC_CHECK(vc_dec_init(&d, &drv, 64, 64, n_surf, 0, 0) == 0, "decoder");
+    for (int f = 0; f < st.n; f++) {
+        VASurfaceID t;
+        VAStatus s = vc_decode(&d, &st.f[f], &t);
+        if (s != VA_STATUS_SUCCESS) {
+            VC_CHECK(0, "decode %d: %s", f, vaErrorStr(s));
+            break;
+        }
+        held_release(&h[f & 1]);
+        VC_CHECK(export_map(&drv, t, true, &h[f & 1]) == 0, "export %d", f);
+        exact += h[f & 1].live && vc_check_desc(&h[f & 1].desc, h[f & 1].maps, d.refimg, d.fw, d.fh);
+        if (f == 100) {
+            fds0 = count_dir("/proc/self/fd");
+            maps0 = count_lines("/proc/self/maps");
+            rss0 = rss_kb();
+        }
+    }
+    fds1 = count_dir("/proc/self/fd");
+    maps1 = count_lines("/proc/self/maps");
+    rss1 = rss_kb();
+    held_release(&h[0]);
+    held_release(&h[1]);
+    fprintf(stderr, "memory: %d/%d exact; fds %ld -> %ld, mappings %ld -> %ld, RSS %ld -> %ld kB\n",
+            exact, st.n, fds0, fds1, maps0, maps1, rss0, rss1);
+    VC_CHECK(exact == st.n, "exported frames byte-exact");
+    VC_CHECK(fds1 == fds0, "fd count grew");
+    VC_CHECK(maps1 == maps0, "mapping count grew");
+    VC_CHECK(rss1 - rss0 < 2048, "RSS grew by %ld kB", rss1 - rss0);
+    vc_dec_fini(&d); /* writes the stats file */
+    {
+        long peak = json_field(stats, "capture_buffers_peak");
+        long live = json_field(stats, "capture_buffers_live");
+        fprintf(stderr, "memory: CAPTURE buffers peak %ld (surfaces %d + spares %ld), live "
+                "after destroy %ld\n", peak, n_surf, spares, live);
+        VC_CHECK(peak == n_surf + spares, "CAPTURE buffers peak %ld", peak);
+        VC_CHECK(live == 0, "CAPTURE buffers left after DestroyContext: %ld", live);
+    }
+    unlink(stats);
+    unsetenv("VAREQ_STATS_FILE");
+    vc_close(&drv);
+    vc_stream_free(&st);
+}
+
+static void test_resize(void)
+{
+    static const unsigned sizes[][2] = {{864, 480}, {1920, 1080}, {640, 360}, {1920, 1080}};
+    struct vc_driver drv;
+
+    VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    for (unsigned i = 0; i < 4; i++) {
+        unsigned w = sizes[i][0], h = sizes[i][1];
+        struct vc_stream st = {0};
+        struct vc_dec d;
+        int exact = 0, right_size = 0;
+        VC_CHECK(vc_encode(&st, w, h, 6, 30, (int)i) == 0, "encode %ux%u", w, h);
+        if (vc_dec_init(&d, &drv, w, h, 8, 0, 0) < 0) {
+            VC_CHECK(0, "decoder %ux%u", w, h);
+            continue;
+        }
+        for (int f = 0; f < st.n; f++) {
+            VASurfaceID t;
+            struct held e;
+            VAStatus s = vc_decode(&d, &st.f[f], &t);
+            VC_CHECK(s == VA_STATUS_SUCCESS, "%ux%u decode %d: %s", w, h, f, vaErrorStr(s));
+            exact += vc_check_getimage(&d, t);
+            if (export_map(&drv, t, true, &e) == 0) {
+                right_size += e.desc.width == w && e.desc.height == h &&
+                              vc_check_desc(&e.desc, e.maps, d.refimg, w, h);
+                held_release(&e);
+            }
+        }
+        fprintf(stderr, "resize %ux%u: %d/%d byte-exact (GetImage), %d/%d right size and "
+                "byte-exact (export)\n", w, h, exact, st.n, right_size, st.n);
+        VC_CHECK(exact == st.n && right_size == st.n, "%ux%u", w, h);
+        vc_dec_fini(&d);
+        vc_stream_free(&st);
+    }
+    vc_close(&drv);
+}
+
+static void test_resize_stream(void)
+{
+    static const unsigned sizes[][2] = {{864, 480}, {1280, 720}, {640, 360}, {864, 480}};
+    struct vc_driver drv;
+    struct vc_stream st = {0};
+    struct vc_dec d;
+    int exact = 0, right_size = 0, per = 8;
+
+    for (unsigned i = 0; i < 4; i++)
+        VC_CHECK(vc_encode(&st, sizes[i][0], sizes[i][1], per, 100, (int)i + 20) == 0, "encode");
+    VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    if (vc_dec_init(&d, &drv, 864, 480, 8, 1920, 1080) < 0) {
+        VC_CHECK(0, "decoder");
+        return;
+    }
+    for (int f = 0; f < st.n; f++) {
+        unsigned w = sizes[f / per][0], h = sizes[f / per][1];
+        VASurfaceID t;
+        struct held e;
+        VAStatus s = vc_decode(&d, &st.f[f], &t);
+        VC_CHECK(s == VA_STATUS_SUCCESS, "frame %d (%ux%u): %s", f, w, h, vaErrorStr(s));
+        VC_CHECK(d.fw == w && d.fh == h && d.refimg && d.refimg->d_w == w, "frame %d size", f);
+        if (vc_check_getimage(&d, t))
+            exact++;
+        else
+            VC_CHECK(0, "frame %d (%ux%u) differs from libvpx", f, w, h);
+        if (export_map(&drv, t, f & 1, &e) == 0) {
+            if (e.desc.width == w && e.desc.height == h &&
+                vc_check_desc(&e.desc, e.maps, d.refimg, w, h))
+                right_size++;
+            else
+                VC_CHECK(0, "frame %d export %ux%u (want %ux%u) or content", f, e.desc.width,
+                         e.desc.height, w, h);
+            held_release(&e);
+        }
+    }
+    fprintf(stderr, "resize-stream: %d/%d byte-exact (GetImage), %d/%d right size and "
+            "byte-exact (export)\n", exact, st.n, right_size, st.n);
+    VC_CHECK(exact == st.n && right_size == st.n, "in-stream size changes");
+    vc_dec_fini(&d);
+    vc_close(&drv);
+    vc_stream_free(&st);
+}
+
+struct thread_arg {
+    struct vc_driver *drv;
+    int idx;
+    int exact, total;
+};
+
+static void *decode_thread(void *p)
+{
+    struct thread_arg *a = p;
+    static const unsigned sizes[4][2] = {{176, 144}, {320, 240}, {256, 128}, {352, 288}};
+    struct vc_stream st = {0};
+    struct vc_dec d;
+
+    if (vc_encode(&st, sizes[a->idx][0], sizes[a->idx][1], 30, 10, 10 + a->idx) < 0 ||
+        vc_dec_init(&d, a->drv, sizes[a->idx][0], sizes[a->idx][1], 8, 0, 0) < 0) {
+        VC_CHECK(0, "thread %d setup", a->idx);
+        return NULL;
+    }
+    for (int f = 0; f < st.n; f++) {
+        VASurfaceID t;
+        if (vc_decode(&d, &st.f[f], &t) == VA_STATUS_SUCCESS)
+            a->exact += vc_check_getimage(&d, t);
+        a->total++;
+    }
+    vc_dec_fini(&d);
+    vc_stream_free(&st);
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    struct vc_driver drv;
+    struct thread_arg a[4];
+    pthread_t t[4];
+
+    VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    for (int i = 0; i < 4; i++) {
+        a[i] = (struct thread_arg){.drv = &drv, .idx = i};
+        VC_CHECK(pthread_create(&t[i], NULL, decode_thread, &a[i]) == 0, "pthread_create");
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        fprintf(stderr, "thread %d: %d/%d byte-exact\n", i, a[i].exact, a[i].total);
+        VC_CHECK(a[i].exact == a[i].total && a[i].total == 30, "thread %d", i);
+    }
+    vc_close(&drv);
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode;
+    long spares = getenv("VAREQ_POOL_SPARES") ? atol(getenv("VAREQ_POOL_SPARES")) : 4;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s DRIVER.so hold|hold-bound|export-once|memory|resize|threads\n",
+                argv[0]);
+        return 2;
+    }
+    driver_path = argv[1];
+    mode = argv[2];
+    setenv("VAREQ_DEVICE", "sim", 0);
+    if (!strcmp(mode, "hold")) {
+        setenv("VAREQ_POOL_POLICY", "decoupled", 1);
+        for (long n = 1; n <= spares; n++)
+            VC_CHECK(hold_run((int)n, 40) == 0, "decoupled pool: frames changed while held %ld frame times", n);
+    } else if (!strcmp(mode, "hold-bound")) {
+        int changed;
+        setenv("VAREQ_POOL_POLICY", "bound", 1);
+        changed = hold_run((int)spares, 40);
+        /* comparison: the 1:1 binding rewrites memory a consumer still holds */
+        VC_CHECK(changed > 0, "bound policy did not tear (changed %d): the test cannot tell "
+                 "the policies apart", changed);
+    } else if (!strcmp(mode, "export-once")) {
+        test_export_once();
+    } else if (!strcmp(mode, "memory")) {
+        test_memory();
+    } else if (!strcmp(mode, "resize")) {
+        test_resize();
+    } else if (!strcmp(mode, "resize-stream")) {
+        test_resize_stream();
+    } else if (!strcmp(mode, "threads")) {
+        test_threads();
+    } else {
+        fprintf(stderr, "unknown mode %s\n", mode);
+        return 2;
+    }
+    if (vc_failures)
+        fprintf(stderr, "%d failure(s)\n", vc_failures);
+    else
+        fprintf(stderr, "%s: all checks passed\n", mode);
+    return vc_failures ? 1 : 0;
+}

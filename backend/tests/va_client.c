@@ -1,0 +1,326 @@
+/* Small VA client for the backend tests (see va_client.h). */
+#include "va_client.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <vpx/vp8cx.h>
+#include <vpx/vp8dx.h>
+#include <vpx/vpx_encoder.h>
+
+_Atomic int vc_failures;
+
+typedef VAStatus (*init_fn)(VADriverContextP);
+
+int vc_open(struct vc_driver *d, const char *path)
+{
+    void *h;
+    init_fn init;
+    VAStatus st;
+
+    setenv("VAREQ_DEVICE", "sim", 0);
+    h = dlopen(path, RTLD_NOW | RTLD_LOCAL); /* kept loaded: one handle per process */
+    if (!h) {
+        fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+        return -1;
+    }
+    init = (init_fn)dlsym(h, "__vaDriverInit_1_17");
+    if (!init) {
+        fprintf(stderr, "no __vaDriverInit_1_17\n");
+        return -1;
+    }
+    memset(d, 0, sizeof(*d));
+    d->ctx.vtable = &d->vt;
+    d->ctx.display_type = VA_DISPLAY_DRM;
+    st = init(&d->ctx);
+    if (st != VA_STATUS_SUCCESS) {
+        fprintf(stderr, "driver init failed: %s\n", vaErrorStr(st));
+        return -1;
+    }
+    return 0;
+}
+
+void vc_close(struct vc_driver *d)
+{
+    VC_CHECK(d->vt.vaTerminate(&d->ctx) == VA_STATUS_SUCCESS, "terminate");
+}
+
+int vc_encode(struct vc_stream *s, unsigned w, unsigned h, int n, int kf_dist, int seed)
+{
+    vpx_codec_ctx_t enc;
+    vpx_codec_enc_cfg_t cfg;
+    vpx_image_t img;
+    int got = 0;
+    struct vc_frame *nf = realloc(s->f, sizeof(*s->f) * (size_t)(s->n + n));
+
+    if (!nf)
+        return -1;
+    s->f = nf;
+    if (vpx_codec_enc_config_default(vpx_codec_vp9_cx(), &cfg, 0))
+        return -1;
+    cfg.g_w = w;
+    cfg.g_h = h;
+    cfg.g_lag_in_frames = 0; /* no hidden alt-ref: one frame per packet */
+    cfg.rc_target_bitrate = w * h / 200 + 100;
+    cfg.kf_max_dist = (unsigned)kf_dist;
+    cfg.g_threads = 1;
+    if (vpx_codec_enc_init(&enc, vpx_codec_vp9_cx(), &cfg, 0))
+        return -1;
+    vpx_codec_control(&enc, VP8E_SET_CPUUSED, 8);
+    vpx_img_alloc(&img, VPX_IMG_FMT_I420, w, h, 1);
+    for (int f = 0; f <= n && got < n; f++) {
+        const vpx_codec_cx_pkt_t *pkt;
+        vpx_codec_iter_t it = NULL;
+        if (f < n) {
+            int t = f + seed * 13;
+            for (unsigned y = 0; y < h; y++)
+                for (unsigned x = 0; x < w; x++)
+                    img.planes[0][y * (unsigned)img.stride[0] + x] =
+                        (uint8_t)(x * 2 + y + (unsigned)t * 7 + ((x / 16 + y / 16 + (unsigned)t) % 3) * 40);
+            for (unsigned y = 0; y < (h + 1) / 2; y++)
+                for (unsigned x = 0; x < (w + 1) / 2; x++) {
+                    img.planes[1][y * (unsigned)img.stride[1] + x] = (uint8_t)(128 + x - (unsigned)t * 3);
+                    img.planes[2][y * (unsigned)img.stride[2] + x] = (uint8_t)(100 + y + (unsigned)t + (unsigned)seed);
+                }
+            vpx_codec_encode(&enc, &img, f, 1, 0, VPX_DL_REALTIME);
+        } else {
+            vpx_codec_encode(&enc, NULL, f, 1, 0, VPX_DL_REALTIME);
+        }
+        while ((pkt = vpx_codec_get_cx_data(&enc, &it)) && got < n) {
+            struct vc_frame *fr = &s->f[s->n + got];
+            if (pkt->kind != VPX_CODEC_CX_FRAME_PKT)
+                continue;
+            fr->data = malloc(pkt->data.frame.sz);
+            if (!fr->data)
+                break;
+            memcpy(fr->data, pkt->data.frame.buf, pkt->data.frame.sz);
+            fr->size = pkt->data.frame.sz;
+            got++;
+        }
+    }
+    vpx_img_free(&img);
+    vpx_codec_destroy(&enc);
+    s->n += got;
+    return got == n ? 0 : -1;
+}
+
+void vc_stream_free(struct vc_stream *s)
+{
+    for (int i = 0; i < s->n; i++)
+        free(s->f[i].data);
+    free(s->f);
+    s->f = NULL;
+    s->n = 0;
+}
+
+int vc_dec_init(struct vc_dec *d, struct vc_driver *drv, unsigned w, unsigned h, int n_surf,
+                unsigned surf_w, unsigned surf_h)
+{
+    struct VADriverVTable *vt = &drv->vt;
+    VADriverContextP ctx = &drv->ctx;
+
+    memset(d, 0, sizeof(*d));
+    d->drv = drv;
+    d->w = w;
+    d->h = h;
+    d->n_surf = n_surf > VC_MAX_SURF ? VC_MAX_SURF : n_surf;
+    d->last = VA_INVALID_SURFACE;
+    for (int i = 0; i < 8; i++)
+        d->slots[i] = VA_INVALID_SURFACE;
+    vp9_parser_init(&d->ps);
+    if (vpx_codec_dec_init(&d->ref, vpx_codec_vp9_dx(), NULL, 0))
+        return -1;
+    if (vt->vaCreateConfig(ctx, VAProfileVP9Profile0, VAEntrypointVLD, NULL, 0, &d->cfg))
+        return -1;
+    if (vt->vaCreateSurfaces2(ctx, VA_RT_FORMAT_YUV420, surf_w ? surf_w : w,
+                              surf_h ? surf_h : h, d->surf, (unsigned)d->n_surf, NULL, 0))
+        return -1;
+    if (vt->vaCreateContext(ctx, d->cfg, (int)w, (int)h, VA_PROGRESSIVE, d->surf, d->n_surf,
+                            &d->vctx))
+        return -1;
+    return 0;
+}
+
+void vc_dec_fini(struct vc_dec *d)
+{
+    struct VADriverVTable *vt = &d->drv->vt;
+    VADriverContextP ctx = &d->drv->ctx;
+
+    VC_CHECK(vt->vaDestroyContext(ctx, d->vctx) == VA_STATUS_SUCCESS, "DestroyContext");
+    VC_CHECK(vt->vaDestroySurfaces(ctx, d->surf, d->n_surf) == VA_STATUS_SUCCESS,
+             "DestroySurfaces");
+    vt->vaDestroyConfig(ctx, d->cfg);
+    vpx_codec_destroy(&d->ref);
+}
+
+VAStatus vc_decode(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID *out)
+{
+    struct VADriverVTable *vt = &d->drv->vt;
+    VADriverContextP ctx = &d->drv->ctx;
+    struct vp9_frame_hdr hdr;
+    VADecPictureParameterBufferVP9 pp;
+    VASliceParameterBufferVP9 sp;
+    VABufferID bufs[3];
+    VASurfaceID target = VA_INVALID_SURFACE;
+    VAStatus st;
+    char err[128];
+    vpx_codec_iter_t it = NULL;
+
+    if (vp9_parse_frame(&d->ps, fr->data, fr->size, &hdr, err, sizeof(err)) != 0) {
+        fprintf(stderr, "parse: %s\n", err);
+        return VA_STATUS_ERROR_INVALID_PARAMETER;
+    }
+    for (int s = 0; s < d->n_surf && target == VA_INVALID_SURFACE; s++) {
+        int used = 0;
+        for (int k = 0; k < 8; k++)
+            used |= d->slots[k] == d->surf[s];
+        if (!used && d->surf[s] != d->last)
+            target = d->surf[s];
+    }
+    if (target == VA_INVALID_SURFACE)
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    d->fw = hdr.frame.frame_width_minus_1 + 1u;
+    d->fh = hdr.frame.frame_height_minus_1 + 1u;
+    d->is_key = (hdr.frame.flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME) != 0;
+    memset(&pp, 0, sizeof(pp));
+    pp.frame_width = (uint16_t)d->fw;
+    pp.frame_height = (uint16_t)d->fh;
+    for (int k = 0; k < 8; k++)
+        pp.reference_frames[k] = d->slots[k];
+    pp.pic_fields.bits.frame_type = !d->is_key;
+    pp.pic_fields.bits.show_frame = 1;
+    pp.pic_fields.bits.last_ref_frame = hdr.ref_frame_idx[0];
+    pp.pic_fields.bits.golden_ref_frame = hdr.ref_frame_idx[1];
+    pp.pic_fields.bits.alt_ref_frame = hdr.ref_frame_idx[2];
+    pp.profile = 0;
+    pp.bit_depth = 8;
+    memset(&sp, 0, sizeof(sp));
+    sp.slice_data_size = (uint32_t)fr->size;
+    sp.slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
+    if (vt->vaCreateBuffer(ctx, d->vctx, VAPictureParameterBufferType, sizeof(pp), 1, &pp,
+                           &bufs[0]) ||
+        vt->vaCreateBuffer(ctx, d->vctx, VASliceParameterBufferType, sizeof(sp), 1, &sp,
+                           &bufs[1]) ||
+        vt->vaCreateBuffer(ctx, d->vctx, VASliceDataBufferType, (unsigned)fr->size, 1,
+                           fr->data, &bufs[2]))
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    st = vt->vaBeginPicture(ctx, d->vctx, target);
+    if (st == VA_STATUS_SUCCESS)
+        st = vt->vaRenderPicture(ctx, d->vctx, bufs, 3);
+    if (st == VA_STATUS_SUCCESS)
+        st = vt->vaEndPicture(ctx, d->vctx);
+    for (int b = 0; b < 3; b++)
+        vt->vaDestroyBuffer(ctx, bufs[b]);
+    for (int k = 0; k < 8; k++)
+        if (hdr.refresh_frame_flags & (1 << k))
+            d->slots[k] = target;
+    d->last = target;
+    if (st == VA_STATUS_SUCCESS)
+        st = vt->vaSyncSurface(ctx, target);
+    vpx_codec_decode(&d->ref, fr->data, (unsigned)fr->size, NULL, 0);
+    d->refimg = vpx_codec_get_frame(&d->ref, &it);
+    if (out)
+        *out = target;
+    return st;
+}
+
+static bool same_nv12(const uint8_t *y, unsigned ypitch, const uint8_t *uv, unsigned uvpitch,
+                      const vpx_image_t *ref, unsigned w, unsigned h)
+{
+    if (!ref || ref->d_w != w || ref->d_h != h)
+        return false;
+    for (unsigned r = 0; r < h; r++)
+        if (memcmp(y + (size_t)r * ypitch, ref->planes[0] + (size_t)r * (unsigned)ref->stride[0], w))
+            return false;
+    for (unsigned r = 0; r < (h + 1) / 2; r++)
+        for (unsigned c = 0; c < (w + 1) / 2; c++)
+            if (uv[(size_t)r * uvpitch + 2 * c] != ref->planes[1][r * (unsigned)ref->stride[1] + c] ||
+                uv[(size_t)r * uvpitch + 2 * c + 1] != ref->planes[2][r * (unsigned)ref->stride[2] + c])
+                return false;
+    return true;
+}
+
+bool vc_check_getimage(struct vc_dec *d, VASurfaceID s)
+{
+    struct VADriverVTable *vt = &d->drv->vt;
+    VADriverContextP ctx = &d->drv->ctx;
+    VAImageFormat fmt = {.fourcc = VA_FOURCC_NV12};
+    VAImage img;
+    void *map = NULL;
+    bool ok = false;
+
+    if (vt->vaCreateImage(ctx, &fmt, (int)d->fw, (int)d->fh, &img))
+        return false;
+    if (vt->vaGetImage(ctx, s, 0, 0, d->fw, d->fh, img.image_id) == VA_STATUS_SUCCESS &&
+        vt->vaMapBuffer(ctx, img.buf, &map) == VA_STATUS_SUCCESS) {
+        const uint8_t *p = map;
+        ok = same_nv12(p + img.offsets[0], img.pitches[0], p + img.offsets[1], img.pitches[1],
+                       d->refimg, d->fw, d->fh);
+        vt->vaUnmapBuffer(ctx, img.buf);
+    }
+    vt->vaDestroyImage(ctx, img.image_id);
+    return ok;
+}
+
+/* plane p of desc: object index, offset, pitch (composed or separate layers) */
+static void desc_plane(const VADRMPRIMESurfaceDescriptor *d, unsigned p, unsigned *obj,
+                       unsigned *off, unsigned *pitch)
+{
+    if (d->num_layers == 1) {
+        *obj = d->layers[0].object_index[p];
+        *off = d->layers[0].offset[p];
+        *pitch = d->layers[0].pitch[p];
+    } else {
+        *obj = d->layers[p].object_index[0];
+        *off = d->layers[p].offset[0];
+        *pitch = d->layers[p].pitch[0];
+    }
+}
+
+bool vc_check_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t *const *maps,
+                   const vpx_image_t *ref, unsigned w, unsigned h)
+{
+    unsigned obj[2], off[2], pitch[2];
+
+    if (desc->fourcc != VA_FOURCC_NV12)
+        return false;
+    for (unsigned p = 0; p < 2; p++) {
+        unsigned rows = p ? (h + 1) / 2 : h;
+        desc_plane(desc, p, &obj[p], &off[p], &pitch[p]);
+        if (obj[p] >= desc->num_objects || !maps[obj[p]] || pitch[p] < w ||
+            (size_t)off[p] + (size_t)pitch[p] * (rows - 1) + w > desc->objects[obj[p]].size)
+            return false;
+    }
+    return same_nv12(maps[obj[0]] + off[0], pitch[0], maps[obj[1]] + off[1], pitch[1], ref, w,
+                     h);
+}
+
+int vc_map_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t **maps)
+{
+    for (unsigned i = 0; i < 4; i++)
+        maps[i] = NULL;
+    for (unsigned i = 0; i < desc->num_objects && i < 4; i++) {
+        void *m = mmap(NULL, desc->objects[i].size, PROT_READ, MAP_SHARED,
+                       desc->objects[i].fd, 0);
+        if (m == MAP_FAILED) {
+            vc_unmap_desc(desc, maps, false);
+            return -1;
+        }
+        maps[i] = m;
+    }
+    return 0;
+}
+
+void vc_unmap_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t **maps, bool close_fds)
+{
+    for (unsigned i = 0; i < desc->num_objects && i < 4; i++) {
+        if (maps[i])
+            munmap(maps[i], desc->objects[i].size);
+        maps[i] = NULL;
+        if (close_fds && desc->objects[i].fd >= 0)
+            close(desc->objects[i].fd);
+    }
+}

@@ -1,0 +1,86 @@
+/* Small VA client for the backend tests: loads the driver with dlopen on a zeroed
+ * VADriverContext (VAREQ_DEVICE=sim), encodes VP9 streams in memory with libvpx, decodes
+ * them through the driver's VA entry points and checks frames against libvpx. */
+#ifndef VAREQ_TEST_VA_CLIENT_H
+#define VAREQ_TEST_VA_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <va/va.h>
+#include <va/va_backend.h>
+#include <va/va_drmcommon.h>
+#include <vpx/vpx_decoder.h>
+
+#include "vp9_parser.h"
+
+extern _Atomic int vc_failures;
+
+#define VC_CHECK(cond, ...)                                                     \
+    do {                                                                        \
+        if (!(cond)) {                                                          \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
+            fprintf(stderr, __VA_ARGS__);                                       \
+            fprintf(stderr, "\n");                                              \
+            vc_failures++;                                                      \
+        }                                                                       \
+    } while (0)
+
+struct vc_driver {
+    struct VADriverContext ctx;
+    struct VADriverVTable vt;
+};
+
+int vc_open(struct vc_driver *d, const char *path);
+void vc_close(struct vc_driver *d);
+
+struct vc_frame {
+    uint8_t *data;
+    size_t size;
+};
+
+struct vc_stream {
+    struct vc_frame *f;
+    int n;
+};
+
+/* n frames at w x h (keyframe every kf_dist), content depends on seed. Appends to s. */
+int vc_encode(struct vc_stream *s, unsigned w, unsigned h, int n, int kf_dist, int seed);
+void vc_stream_free(struct vc_stream *s);
+
+#define VC_MAX_SURF 32
+
+struct vc_dec {
+    struct vc_driver *drv;
+    VAConfigID cfg;
+    VAContextID vctx;
+    VASurfaceID surf[VC_MAX_SURF];
+    int n_surf;
+    VASurfaceID slots[8];
+    VASurfaceID last;
+    unsigned w, h;     /* context size */
+    struct vp9_parser_state ps;
+    vpx_codec_ctx_t ref;
+    vpx_image_t *refimg; /* libvpx output of the last decoded frame */
+    unsigned fw, fh;     /* size of the last frame */
+    bool is_key;
+};
+
+/* surf_w/surf_h: surface size (0: w x h) */
+int vc_dec_init(struct vc_dec *d, struct vc_driver *drv, unsigned w, unsigned h, int n_surf,
+                unsigned surf_w, unsigned surf_h);
+void vc_dec_fini(struct vc_dec *d);
+/* Decodes one frame (sync), also through libvpx. target = a surface no reference slot holds
+ * and not the last one decoded. Returns the status of EndPicture/SyncSurface. */
+VAStatus vc_decode(struct vc_dec *d, const struct vc_frame *f, VASurfaceID *target);
+/* vaGetImage of the surface compared with d->refimg over fw x fh. */
+bool vc_check_getimage(struct vc_dec *d, VASurfaceID s);
+/* Compares a frame read through a DRM PRIME descriptor alone (maps[i] = mmap of object i)
+ * with an I420 libvpx image over w x h. */
+bool vc_check_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t *const *maps,
+                   const vpx_image_t *ref, unsigned w, unsigned h);
+/* mmap every object of desc (read-only); 0 or -1. */
+int vc_map_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t **maps);
+void vc_unmap_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t **maps, bool close_fds);
+
+#endif

@@ -1,0 +1,11 @@
+#ifndef VAREQ_SIM_H264_CTRLS_H
+#define VAREQ_SIM_H264_CTRLS_H
+
+#include <stddef.h>
+
+#include "../codec.h"
+
+extern const struct sim_ctrl_def sim_h264_controls[];
+extern const size_t sim_h264_n_controls;
+
+#endif

@@ -1,0 +1,89 @@
+/* Unit test of the AV1 translator's state derivations (backend/codecs/av1/av1_state.c):
+ * refresh_frame_flags inference from ref_frame_map, show-existing key frame detection,
+ * relative order-hint distance and skip-mode frames (spec 5.9.22, 7.12). */
+#include <stdio.h>
+#include <string.h>
+
+#include "codecs/av1/av1_state.h"
+
+static int fails;
+#define CHECK(c)                                                                               \
+    do {                                                                                       \
+        if (!(c)) {                                                                            \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                       \
+            fails++;                                                                           \
+        }                                                                                      \
+    } while (0)
+
+static void record(struct av1_state *s, uint32_t surf, uint32_t oh, uint8_t type,
+                   const uint32_t map[8])
+{
+    struct av1_surface_info in = {.surface = surf, .order_hint = oh, .frame_type = type};
+    av1_state_record(s, &in);
+    s->have_prev = true;
+    s->prev_surface = surf;
+    memcpy(s->prev_map, map, sizeof(s->prev_map));
+}
+
+int main(void)
+{
+    struct av1_state s;
+    uint32_t empty[8], m[8];
+    bool sek;
+    uint8_t smf[2];
+
+    av1_state_init(&s);
+    for (int i = 0; i < 8; i++)
+        empty[i] = AV1_INVALID_ID;
+    CHECK(av1_infer_prev_refresh(&s, empty, &sek) == -1);
+    /* key frame into surface 10, refreshes all slots */
+    record(&s, 10, 0, AV1_KEY_FRAME, empty);
+    for (int i = 0; i < 8; i++)
+        m[i] = 10;
+    CHECK(av1_infer_prev_refresh(&s, m, &sek) == 0xff && !sek);
+    /* inter frame into 11 that refreshed slots 0 and 3 */
+    record(&s, 11, 1, AV1_INTER_FRAME, m);
+    m[0] = 11;
+    m[3] = 11;
+    CHECK(av1_infer_prev_refresh(&s, m, &sek) == 0x09 && !sek);
+    /* non-reference frame (12): map unchanged -> 0 */
+    record(&s, 12, 2, AV1_INTER_FRAME, m);
+    CHECK(av1_infer_prev_refresh(&s, m, &sek) == 0);
+    /* show_existing_frame of key frame 10 happened: all slots hold 10 */
+    for (int i = 0; i < 8; i++)
+        m[i] = 10;
+    CHECK(av1_infer_prev_refresh(&s, m, &sek) == 0 && sek);
+    /* lookup */
+    CHECK(av1_state_find(&s, 11) && av1_state_find(&s, 11)->order_hint == 1);
+    CHECK(!av1_state_find(&s, 99));
+    /* table overflow keeps the newest */
+    for (uint32_t i = 0; i < 2 * AV1_MAX_TRACKED; i++)
+        record(&s, 100 + i, i & 0x7f, AV1_INTER_FRAME, m);
+    CHECK(av1_state_find(&s, 100 + 2 * AV1_MAX_TRACKED - 1));
+    CHECK(!av1_state_find(&s, 100));
+    /* get_relative_dist with 7 bits wraps */
+    CHECK(av1_relative_dist(1, 127, 7) == 2);
+    CHECK(av1_relative_dist(127, 1, 7) == -2);
+    CHECK(av1_relative_dist(5, 9, 0) == 0);
+    /* skip mode: forward 4 (LAST), backward 8 (ALTREF) around 6 */
+    {
+        uint32_t h[7] = {4, 3, 2, 0, 8, 8, 8};
+        CHECK(av1_skip_mode_frames(false, true, 7, 6, h, smf) && smf[0] == 1 && smf[1] == 5);
+        CHECK(!av1_skip_mode_frames(false, false, 7, 6, h, smf));
+        CHECK(!av1_skip_mode_frames(true, true, 7, 6, h, smf));
+    }
+    /* only forward references: the two nearest */
+    {
+        uint32_t h[7] = {5, 4, 3, 2, 1, 1, 1};
+        CHECK(av1_skip_mode_frames(false, true, 7, 6, h, smf) && smf[0] == 1 && smf[1] == 2);
+    }
+    /* a single distinct forward hint: not allowed */
+    {
+        uint32_t h[7] = {5, 5, 5, 5, 5, 5, 5};
+        CHECK(!av1_skip_mode_frames(false, true, 7, 6, h, smf));
+    }
+    if (fails)
+        return 1;
+    printf("av1-state-unit: ok\n");
+    return 0;
+}

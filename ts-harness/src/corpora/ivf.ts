@@ -1,0 +1,159 @@
+/** IVF container reading/writing and a minimal look into VP9 frames (superframes, show_frame). */
+
+export interface IvfHeader {
+  fourcc: string;
+  width: number;
+  height: number;
+  rateNum: number;
+  rateDen: number;
+  frameCount: number;
+}
+
+export interface IvfFrame {
+  timestamp: bigint;
+  data: Buffer;
+}
+
+export interface IvfFile {
+  header: IvfHeader;
+  frames: IvfFrame[];
+}
+
+const IVF_HEADER_SIZE = 32;
+const IVF_FRAME_HEADER_SIZE = 12;
+
+export function parseIvf(buf: Buffer): IvfFile {
+  if (buf.length < IVF_HEADER_SIZE || buf.toString('latin1', 0, 4) !== 'DKIF') {
+    throw new Error('not an IVF file (no DKIF signature)');
+  }
+  const headerLen = buf.readUInt16LE(6);
+  const header: IvfHeader = {
+    fourcc: buf.toString('latin1', 8, 12),
+    width: buf.readUInt16LE(12),
+    height: buf.readUInt16LE(14),
+    rateNum: buf.readUInt32LE(16),
+    rateDen: buf.readUInt32LE(20),
+    frameCount: buf.readUInt32LE(24),
+  };
+  const frames: IvfFrame[] = [];
+  let off = Math.max(headerLen, IVF_HEADER_SIZE);
+  while (off + IVF_FRAME_HEADER_SIZE <= buf.length) {
+    const size = buf.readUInt32LE(off);
+    const timestamp = buf.readBigUInt64LE(off + 4);
+    const start = off + IVF_FRAME_HEADER_SIZE;
+    if (start + size > buf.length) throw new Error(`truncated IVF frame at offset ${off}`);
+    frames.push({ timestamp, data: buf.subarray(start, start + size) });
+    off = start + size;
+  }
+  if (off !== buf.length) throw new Error(`trailing bytes after the last IVF frame (offset ${off})`);
+  return { header, frames };
+}
+
+export function writeIvf(file: IvfFile): Buffer {
+  const parts: Buffer[] = [];
+  const h = Buffer.alloc(IVF_HEADER_SIZE);
+  h.write('DKIF', 0, 'latin1');
+  h.writeUInt16LE(0, 4);
+  h.writeUInt16LE(IVF_HEADER_SIZE, 6);
+  h.write(file.header.fourcc, 8, 'latin1');
+  h.writeUInt16LE(file.header.width, 12);
+  h.writeUInt16LE(file.header.height, 14);
+  h.writeUInt32LE(file.header.rateNum, 16);
+  h.writeUInt32LE(file.header.rateDen, 20);
+  h.writeUInt32LE(file.frames.length, 24);
+  parts.push(h);
+  for (const f of file.frames) {
+    const fh = Buffer.alloc(IVF_FRAME_HEADER_SIZE);
+    fh.writeUInt32LE(f.data.length, 0);
+    fh.writeBigUInt64LE(f.timestamp, 4);
+    parts.push(fh, f.data);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Splits a VP9 superframe into its frames (a plain frame gives itself). */
+export function splitVp9Superframe(data: Buffer): Buffer[] {
+  if (data.length === 0) return [];
+  const marker = data[data.length - 1] ?? 0;
+  if ((marker & 0xe0) !== 0xc0) return [data];
+  const count = (marker & 7) + 1;
+  const mag = ((marker >> 3) & 3) + 1;
+  const indexSize = 2 + mag * count;
+  if (data.length < indexSize || data[data.length - indexSize] !== marker) return [data];
+  const out: Buffer[] = [];
+  let pos = data.length - indexSize + 1;
+  let off = 0;
+  for (let i = 0; i < count; i++) {
+    let size = 0;
+    for (let b = 0; b < mag; b++) size |= (data[pos + b] ?? 0) << (8 * b);
+    pos += mag;
+    if (off + size > data.length - indexSize) throw new Error('VP9 superframe index points past the data');
+    out.push(data.subarray(off, off + size));
+    off += size;
+  }
+  return out;
+}
+
+export interface Vp9FrameInfo {
+  profile: number;
+  showExistingFrame: boolean;
+  keyFrame: boolean;
+  showFrame: boolean;
+}
+
+/** Reads the first bits of a VP9 uncompressed header. */
+export function vp9FrameInfo(frame: Buffer): Vp9FrameInfo {
+  let bit = 0;
+  const read = (): number => {
+    const byte = frame[bit >> 3];
+    if (byte === undefined) throw new Error('VP9 frame header truncated');
+    const v = (byte >> (7 - (bit & 7))) & 1;
+    bit++;
+    return v;
+  };
+  const marker = (read() << 1) | read();
+  if (marker !== 2) throw new Error('bad VP9 frame marker');
+  const low = read();
+  const high = read();
+  const profile = (high << 1) | low;
+  if (profile === 3) read();
+  const showExistingFrame = read() === 1;
+  if (showExistingFrame) return { profile, showExistingFrame, keyFrame: false, showFrame: true };
+  const keyFrame = read() === 0;
+  const showFrame = read() === 1;
+  return { profile, showExistingFrame, keyFrame, showFrame };
+}
+
+export interface Vp9StreamSummary {
+  packets: number;
+  frames: number;
+  hiddenFrames: number;
+  shownFrames: number;
+  keyFrames: number;
+  superframes: number;
+  profiles: number[];
+}
+
+export function summarizeVp9(file: IvfFile): Vp9StreamSummary {
+  const s: Vp9StreamSummary = { packets: 0, frames: 0, hiddenFrames: 0, shownFrames: 0, keyFrames: 0, superframes: 0, profiles: [] };
+  const profiles = new Set<number>();
+  for (const pkt of file.frames) {
+    s.packets++;
+    const subs = splitVp9Superframe(pkt.data);
+    if (subs.length > 1) s.superframes++;
+    for (const sub of subs) {
+      const info = vp9FrameInfo(sub);
+      profiles.add(info.profile);
+      if (info.showExistingFrame) {
+        s.shownFrames++;
+        continue;
+      }
+      s.frames++;
+      if (info.keyFrame) s.keyFrames++;
+      if (info.showFrame) s.shownFrames++;
+      else s.hiddenFrames++;
+    }
+  }
+  s.profiles = [...profiles].sort();
+  return s;
+}

@@ -1,0 +1,158 @@
+/** ffmpeg as a client: hardware decode through the driver, and the software reference decode. */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { fileHash, framesOf, newMd5, parseFrameMd5, type FrameMd5 } from './md5.js';
+import type { TestVector } from './suite.js';
+
+/** Pixel format the frames are downloaded in (and the per-frame reference is computed in). */
+export function downloadFormat(outputFormat: string): string {
+  return /(10|12)(le|be)$/.test(outputFormat) ? 'p010le' : 'nv12';
+}
+
+/**
+ * Decoder selection for the hardware path: FFmpeg's default AV1 decoder is libdav1d, which has no
+ * hwaccel; the native "av1" decoder decodes only through a hwaccel.
+ */
+export function hwDecoderOptions(codec: string): string[] {
+  return codec.toUpperCase() === 'AV1' ? ['-c:v', 'av1'] : [];
+}
+
+export interface ProcessOutcome {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  stderr: string;
+  command: string[];
+  durationMs: number;
+}
+
+export interface HwDecodeResult extends ProcessOutcome {
+  frames: FrameMd5[];
+  /** MD5 of the whole output in the vector's output_format; null when not computed. */
+  wholeMd5: string | null;
+  /** framemd5 output that could not be parsed. */
+  parseProblem: string | null;
+}
+
+export interface HwDecodeOptions {
+  ffmpeg: string;
+  env: Record<string, string>;
+  hwaccelDevice: string;
+  timeoutMs: number;
+  workDir: string;
+}
+
+/** Keeps the start (the cause) and the end (the consequences) of a long stderr. */
+export function clipLines(text: string, head = 20, tail = 30): string {
+  const lines = text.split('\n');
+  if (lines.length <= head + tail + 1) return text;
+  return [...lines.slice(0, head), `... (${lines.length - head - tail} lines left out) ...`, ...lines.slice(-tail)].join('\n');
+}
+
+/** Arguments of the hardware decode (exported for tests and --dry-run style diagnostics). */
+export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File: string): string[] {
+  const dl = downloadFormat(v.outputFormat);
+  const wantRaw = v.outputFormat !== '';
+  const graph = wantRaw ? `[0:v:0]hwdownload,format=${dl},split=2[md5][raw]` : `[0:v:0]hwdownload,format=${dl}[md5]`;
+  const common = ['-autoscale', '0', '-fps_mode', 'passthrough'];
+  const args = [
+    '-nostdin', '-hide_banner', '-y', '-v', 'warning',
+    ...v.ffmpegInputOptions, ...hwDecoderOptions(v.codec),
+    '-hwaccel', 'vaapi', '-hwaccel_device', hwaccelDevice, '-hwaccel_output_format', 'vaapi',
+    '-i', v.inputPath,
+    '-filter_complex', graph,
+    '-map', '[md5]', ...common, ...v.ffmpegOutputOptions, '-f', 'framemd5', frameMd5File,
+  ];
+  if (wantRaw) args.push('-map', '[raw]', ...common, ...v.ffmpegOutputOptions, '-pix_fmt', v.outputFormat, '-f', 'rawvideo', '-');
+  return args;
+}
+
+export async function decodeHw(v: TestVector, o: HwDecodeOptions): Promise<HwDecodeResult> {
+  const frameMd5File = path.join(o.workDir, 'hw.framemd5');
+  const args = hwDecodeArgs(v, o.hwaccelDevice, frameMd5File);
+  const started = Date.now();
+  const hash = newMd5();
+  const proc = execa(o.ffmpeg, args, {
+    env: o.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+    encoding: 'buffer',
+    buffer: { stdout: false, stderr: true },
+    timeout: o.timeoutMs,
+    forceKillAfterDelay: 2000,
+    cwd: o.workDir,
+  });
+  proc.stdout?.on('data', (chunk: Buffer) => hash.update(chunk));
+  const r = await proc;
+  const stderr = r.stderr instanceof Uint8Array ? Buffer.from(r.stderr).toString('utf8') : String(r.stderr ?? '');
+  let frames: FrameMd5[] = [];
+  let parseProblem: string | null = null;
+  if (existsSync(frameMd5File)) {
+    try {
+      frames = framesOf(parseFrameMd5(await readFile(frameMd5File, 'utf8')));
+    } catch (err) {
+      parseProblem = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return {
+    exitCode: r.exitCode,
+    signal: r.signal ?? undefined,
+    timedOut: r.timedOut,
+    stderr: clipLines(stderr),
+    command: [o.ffmpeg, ...args],
+    durationMs: Date.now() - started,
+    frames,
+    wholeMd5: v.outputFormat !== '' ? hash.digest('hex') : null,
+    parseProblem,
+  };
+}
+
+/**
+ * Declined-stream probe: ffmpeg exits without vaTerminate when the hwaccel cannot be set up and
+ * the hwdownload filter then fails, so the driver writes no stats. This run lets ffmpeg fall
+ * back to software for one frame and exit normally (the driver's stats are then written).
+ */
+export async function probeDecline(v: TestVector, o: HwDecodeOptions): Promise<ProcessOutcome> {
+  const args = [
+    '-nostdin', '-hide_banner', '-v', 'warning', ...v.ffmpegInputOptions, ...hwDecoderOptions(v.codec),
+    '-hwaccel', 'vaapi', '-hwaccel_device', o.hwaccelDevice, '-hwaccel_output_format', 'vaapi',
+    '-i', v.inputPath, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-',
+  ];
+  const started = Date.now();
+  const r = await execa(o.ffmpeg, args, { env: o.env, extendEnv: false, reject: false, stdin: 'ignore', timeout: o.timeoutMs, cwd: o.workDir });
+  return { exitCode: r.exitCode, signal: r.signal ?? undefined, timedOut: r.timedOut, stderr: clipLines(r.stderr), command: [o.ffmpeg, ...args], durationMs: Date.now() - started };
+}
+
+export interface Reference {
+  frames: FrameMd5[];
+  cached: boolean;
+}
+
+/** Per-frame reference from FFmpeg's software decoder (-threads 1), cached by the stream's hash. */
+export async function referenceFrames(v: TestVector, o: { ffmpeg: string; cacheDir: string; timeoutMs: number }): Promise<Reference> {
+  const pixFmt = downloadFormat(v.outputFormat);
+  const fileSha = await fileHash(v.inputPath, 'sha256');
+  const args = [
+    '-nostdin', '-hide_banner', '-v', 'error', '-threads', '1',
+    ...v.ffmpegInputOptions,
+    '-i', v.inputPath,
+    '-map', '0:v:0', '-autoscale', '0', '-fps_mode', 'passthrough', ...v.ffmpegOutputOptions,
+    '-pix_fmt', pixFmt, '-f', 'framemd5', '-',
+  ];
+  const key = createHash('sha256').update(JSON.stringify([fileSha, args.filter((a) => a !== v.inputPath)])).digest('hex').slice(0, 32);
+  const cacheFile = path.join(o.cacheDir, 'ref', `${fileSha.slice(0, 16)}-${key}.framemd5`);
+  if (existsSync(cacheFile)) {
+    return { frames: framesOf(parseFrameMd5(await readFile(cacheFile, 'utf8'))), cached: true };
+  }
+  const r = await execa(o.ffmpeg, args, { stdin: 'ignore', timeout: o.timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  const parsed = parseFrameMd5(r.stdout);
+  await mkdir(path.dirname(cacheFile), { recursive: true });
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  await writeFile(tmp, r.stdout);
+  await rename(tmp, cacheFile);
+  return { frames: framesOf(parsed), cached: false };
+}

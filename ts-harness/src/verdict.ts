@@ -1,0 +1,106 @@
+/** From one client run and the references to a verdict. Pure: no I/O. */
+import { compareFrames, type FrameMd5 } from './md5.js';
+import type { DriverStats, StatsRead } from './stats.js';
+import type { Expectation } from './suite.js';
+
+export type Verdict = 'pass' | 'fail' | 'unsupported' | 'error';
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'unsupported', 'error'];
+
+export interface RunObservation {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  timeoutSeconds: number;
+  stderr: string;
+  stats: StatsRead;
+  /** Per-frame MD5s of the hardware path, output order. */
+  frames: readonly FrameMd5[];
+  wholeMd5: string | null;
+  parseProblem?: string | null;
+}
+
+export interface Reference {
+  expectation: Expectation;
+  /** Per-frame MD5s from the software reference (same pixel format as `frames`). */
+  frames: readonly FrameMd5[] | null;
+  /** The suite's whole-output MD5, if it gives one. */
+  result: string | undefined;
+}
+
+export interface VectorVerdict {
+  verdict: Verdict;
+  reason: string;
+  /** Output frames of the hardware path. */
+  frames: number;
+  mismatches: number;
+  /** 0-based output index of the first frame that differs from the reference, or null. */
+  firstMismatch: number | null;
+  stats: DriverStats | null;
+}
+
+export const FALLBACK_REASON = 'software fallback / frames not from the driver';
+
+/** ffmpeg messages that mean the VA driver declined the stream (profile/entrypoint/format). */
+const DECLINE_PATTERNS: readonly RegExp[] = [
+  /No support for codec \S+ profile/i,
+  /hwaccel initialisation returned error/i,
+  /hwaccel requested for input stream .* but cannot be initialized/i,
+  /Failed to create decode configuration/i,
+  /No VA display found for device/i,
+  /doesn't supp+ort hardware accelerated/i,
+];
+
+export function driverDeclined(stderr: string): boolean {
+  return DECLINE_PATTERNS.some((re) => re.test(stderr));
+}
+
+/** The first message ffmpeg printed (usually the cause; later lines are consequences). */
+function firstLine(stderr: string): string {
+  return stderr.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+}
+
+export function decide(run: RunObservation, ref: Reference): VectorVerdict {
+  const stats = run.stats.ok ? run.stats.stats : null;
+  const frames = run.frames.length;
+  const base = { frames, mismatches: 0, firstMismatch: null, stats };
+  const error = (reason: string): VectorVerdict => ({ ...base, verdict: 'error', reason });
+
+  if (run.timedOut) return error(`timeout after ${run.timeoutSeconds} s (hang)`);
+  if (run.signal) return error(`ffmpeg killed by ${run.signal} (crash)`);
+  if (run.exitCode !== undefined && run.exitCode >= 128) return error(`ffmpeg exited ${run.exitCode} (crash)`);
+
+  if (ref.expectation === 'no-crash') {
+    return { ...base, verdict: 'pass', reason: run.exitCode === 0 ? 'no crash' : `no crash (ffmpeg exited ${run.exitCode ?? '?'})` };
+  }
+
+  if (run.exitCode !== 0) {
+    if (driverDeclined(run.stderr) && stats !== null && stats.decoded === 0) {
+      return { ...base, verdict: 'unsupported', reason: 'driver declined the stream' };
+    }
+    if (driverDeclined(run.stderr) && !run.stats.ok) return error(`driver declined the stream, but ${run.stats.problem}`);
+    return error(`ffmpeg exited ${run.exitCode ?? '?'}: ${firstLine(run.stderr) || 'no message'}`);
+  }
+
+  if (ref.expectation === 'unsupported') {
+    return { ...base, verdict: 'fail', reason: 'expected the driver to decline this stream, but it decoded' };
+  }
+  if (run.parseProblem) return error(run.parseProblem);
+  if (!run.stats.ok) return error(`${FALLBACK_REASON} (${run.stats.problem})`);
+  const s = run.stats.stats;
+  if (s.decode_errors > 0) return error(`driver reported ${s.decode_errors} decode error(s)`);
+  if (frames === 0) return error('no output frames');
+  if (s.decoded < 1 || s.decoded < frames || s.images_read < frames) {
+    return error(`${FALLBACK_REASON} (output ${frames} frames, driver decoded ${s.decoded}, images read ${s.images_read})`);
+  }
+  if (!ref.frames) return error('no per-frame reference');
+
+  const cmp = compareFrames(run.frames, ref.frames);
+  if (cmp.mismatches > 0) {
+    const count = cmp.countMismatch ? `; ${cmp.countMismatch.actual} frames, expected ${cmp.countMismatch.expected}` : '';
+    return { ...base, verdict: 'fail', mismatches: cmp.mismatches, firstMismatch: cmp.firstMismatch, reason: `${cmp.firstMismatchReason ?? 'differs'}${count}` };
+  }
+  if (ref.result !== undefined && run.wholeMd5 !== null && run.wholeMd5 !== ref.result) {
+    return { ...base, verdict: 'fail', reason: `whole-output MD5 ${run.wholeMd5} differs from the suite's ${ref.result}` };
+  }
+  return { ...base, verdict: 'pass', reason: ref.result !== undefined && run.wholeMd5 !== null ? 'all frames and the whole-output MD5 match' : 'all frames match' };
+}

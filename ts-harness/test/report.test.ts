@@ -1,0 +1,35 @@
+import test from 'ava';
+import { toJson } from '../src/report/json.js';
+import { renderTable } from '../src/report/table.js';
+import { summarize, type VectorReport } from '../src/report/types.js';
+
+const v = (name: string, verdict: VectorReport['verdict'], over: Partial<VectorReport> = {}): VectorReport => ({
+  suite: 's', name, verdict, reason: verdict === 'pass' ? 'all frames match' : 'MD5 differs', frames: 10, mismatches: 0,
+  first_mismatch: null, expected_frames: 10, duration_ms: 5, stats: null, ...over,
+});
+
+const vectors = [v('a', 'pass'), v('b', 'fail', { mismatches: 3, first_mismatch: 4 }), v('c', 'unsupported'), v('d', 'error')];
+
+test('summary counts verdicts', (t) => {
+  t.deepEqual(summarize(vectors), { pass: 1, fail: 1, unsupported: 1, error: 1, total: 4 });
+});
+
+test('JSON report has the documented fields', (t) => {
+  const data = JSON.parse(toJson({ vectors, summary: summarize(vectors) })) as {
+    vectors: Array<Record<string, unknown>>;
+    summary: Record<string, number>;
+  };
+  for (const key of ['pass', 'fail', 'unsupported', 'error']) t.is(typeof data.summary[key], 'number');
+  for (const entry of data.vectors) {
+    for (const key of ['name', 'verdict', 'frames', 'mismatches', 'first_mismatch']) t.true(key in entry, key);
+  }
+  t.is(data.vectors[1]?.['first_mismatch'], 4);
+});
+
+test('table shows vector, frames, verdict and the first mismatching frame', (t) => {
+  const out = renderTable({ vectors, summary: summarize(vectors) });
+  t.regex(out, /vector/);
+  t.regex(out, /frame 4: MD5 differs/);
+  t.regex(out, /1 passed, 1 failed, 1 unsupported, 1 errors/);
+  t.false(out.includes('\u001b['));
+});

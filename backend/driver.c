@@ -27,30 +27,106 @@ LOOKUP(vareq_surface_get, struct vareq_surface, surfaces, VASurfaceID)
 LOOKUP(vareq_buffer_get, struct vareq_buffer, buffers, VABufferID)
 LOOKUP(vareq_image_get, struct vareq_image, images, VAImageID)
 
+void vareq_context_unref(struct vareq_driver *drv, struct vareq_context *ctx, bool destroyed)
+{
+    bool last;
+
+    pthread_mutex_lock(&drv->lock);
+    if (destroyed)
+        ctx->destroyed = true;
+    else if (ctx->users)
+        ctx->users--;
+    last = ctx->destroyed && !ctx->users;
+    pthread_mutex_unlock(&drv->lock);
+    if (last) {
+        pthread_mutex_destroy(&ctx->lock);
+        free(ctx);
+    }
+}
+
 struct vareq_context *vareq_surface_lock_ctx(struct vareq_driver *drv, struct vareq_surface *s)
 {
     struct vareq_context *ctx;
 
     for (;;) {
+        bool same;
         pthread_mutex_lock(&drv->lock);
         ctx = s->ctx;
+        if (ctx)
+            ctx->users++; /* keeps ctx allocated while we wait for its lock */
         pthread_mutex_unlock(&drv->lock);
         if (!ctx)
             return NULL;
         pthread_mutex_lock(&ctx->lock);
-        /* re-check: the surface may have moved while we waited */
+        /* re-check: the surface may have moved (or its context been destroyed) while we
+         * waited. While attached and locked, the context cannot be destroyed under us. */
         pthread_mutex_lock(&drv->lock);
-        bool same = s->ctx == ctx;
+        same = s->ctx == ctx;
+        if (same)
+            ctx->users--;
         pthread_mutex_unlock(&drv->lock);
         if (same)
             return ctx;
         pthread_mutex_unlock(&ctx->lock);
+        vareq_context_unref(drv, ctx, false);
     }
 }
 
 /* ---- statistics ---- */
 
+/* Drivers initialised and not terminated in this process, so that the stats file is also
+ * written at process exit / dlclose (clients such as ffmpeg 5.1 exit without vaTerminate
+ * when they decline a stream). stats_lock protects the list and serialises every write of
+ * the stats file. */
+#define MAX_LIVE_DRIVERS 16
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vareq_driver *live_drivers[MAX_LIVE_DRIVERS];
+
+static void live_driver_add(struct vareq_driver *drv)
+{
+    pthread_mutex_lock(&stats_lock);
+    for (unsigned i = 0; i < MAX_LIVE_DRIVERS; i++)
+        if (!live_drivers[i]) {
+            live_drivers[i] = drv;
+            break;
+        }
+    pthread_mutex_unlock(&stats_lock);
+}
+
+static void stats_write_locked(struct vareq_driver *drv);
+
+/* Writes the stats a last time and forgets the driver (vaTerminate, before freeing it). */
+static void live_driver_remove(struct vareq_driver *drv)
+{
+    pthread_mutex_lock(&stats_lock);
+    stats_write_locked(drv);
+    for (unsigned i = 0; i < MAX_LIVE_DRIVERS; i++)
+        if (live_drivers[i] == drv)
+            live_drivers[i] = NULL;
+    pthread_mutex_unlock(&stats_lock);
+}
+
+/* Runs at exit() and at dlclose of the driver, whichever comes first, while the driver's
+ * code is still loaded. Drivers already terminated wrote their stats and left the list. */
+__attribute__((destructor)) static void vareq_stats_at_exit(void)
+{
+    pthread_mutex_lock(&stats_lock);
+    for (unsigned i = 0; i < MAX_LIVE_DRIVERS; i++)
+        if (live_drivers[i]) {
+            stats_write_locked(live_drivers[i]);
+            live_drivers[i] = NULL;
+        }
+    pthread_mutex_unlock(&stats_lock);
+}
+
 void vareq_stats_write(struct vareq_driver *drv)
+{
+    pthread_mutex_lock(&stats_lock);
+    stats_write_locked(drv);
+    pthread_mutex_unlock(&stats_lock);
+}
+
+static void stats_write_locked(struct vareq_driver *drv)
 {
     const char *path = getenv("VAREQ_STATS_FILE");
     FILE *f;
@@ -66,12 +142,13 @@ void vareq_stats_write(struct vareq_driver *drv)
             "{\"driver\":\"vareq\",\"device\":\"%s\",\"decoded\":%lu,\"decode_errors\":%lu,"
             "\"images_read\":%lu,\"exports\":%lu,\"fence_waits\":%lu,"
             "\"fence_timeouts\":%lu,\"reconfigs\":%lu,\"capture_buffers_live\":%u,"
-            "\"capture_buffers_peak\":%u,\"profiles\":{",
+            "\"capture_buffers_peak\":%u,\"capture_buffers_orphaned\":%u,\"profiles\":{",
             drv->device_name, atomic_load(&drv->stats.decoded),
             atomic_load(&drv->stats.decode_errors), atomic_load(&drv->stats.images_read),
             atomic_load(&drv->stats.exports), atomic_load(&drv->stats.fence_waits),
             atomic_load(&drv->stats.fence_timeouts), atomic_load(&drv->stats.reconfigs),
-            vareq_pool_live_buffers(), vareq_pool_peak_buffers());
+            vareq_pool_live_buffers(), vareq_pool_peak_buffers(),
+            vareq_pool_orphaned_buffers());
     for (unsigned i = 0; i < drv->n_profiles; i++)
         fprintf(f, "%s\"%s\":%lu", i ? "," : "", drv->profile_names[i],
                 atomic_load(&drv->stats.per_profile[i]));
@@ -294,7 +371,7 @@ static VAStatus vareq_Terminate(VADriverContextP ctx)
     if (!drv)
         return VA_STATUS_ERROR_INVALID_DISPLAY;
     destroy_all(ctx);
-    vareq_stats_write(drv);
+    live_driver_remove(drv); /* writes the stats file */
     vq_info("terminate: decoded %lu, errors %lu, images %lu, exports %lu",
             atomic_load(&drv->stats.decoded), atomic_load(&drv->stats.decode_errors),
             atomic_load(&drv->stats.images_read), atomic_load(&drv->stats.exports));
@@ -468,6 +545,7 @@ VAStatus __vaDriverInit_1_17(VADriverContextP ctx)
     ctx->max_display_attributes = 1;
     ctx->str_vendor = VAREQ_VENDOR;
     fill_vtable(ctx->vtable);
+    live_driver_add(drv);
     return VA_STATUS_SUCCESS;
 
 fail:

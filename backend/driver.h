@@ -8,7 +8,11 @@
  *  - Order: a thread holding ctx->lock may take drv->lock; never the reverse.
  *  - Object lifetimes follow the VA contract: an application must not destroy an object
  *    while another thread is using it.
- *  - Counters are atomics. */
+ *  - Orphans (struct vareq_orphan): their refs and every surface->orphan /
+ *    buffer->derived_orphan pointer change under drv->lock; the memory is never written
+ *    again, so a holder of a reference reads it without a lock.
+ *  - Counters are atomics; the stats file is written under a process-wide lock
+ *    (driver.c), also at process exit / dlclose for drivers never terminated. */
 #ifndef VAREQ_DRIVER_H
 #define VAREQ_DRIVER_H
 
@@ -86,6 +90,18 @@ struct vareq_config {
     int decoder; /* index in drv->decoders */
 };
 
+/* A decoded frame whose CAPTURE memory outlived its queue (vaDestroyContext, in-stream
+ * size change): the surface (and derived images) still read it, until the surface is
+ * destroyed or decoded into again. Reference-counted under drv->lock. */
+struct vareq_orphan {
+    unsigned refs;                 /* holders: one surface + derived image buffers */
+    const struct vareq_sysops *ops;
+    struct vareq_orphan_mem mem;
+    struct vareq_layout cap;       /* the layout the frame was decoded in */
+    unsigned cap_width, cap_height; /* CAPTURE format size */
+    unsigned width, height;        /* the context's coded size then (export size) */
+};
+
 struct vareq_surface {
     VASurfaceID id;
     unsigned width, height;
@@ -106,6 +122,9 @@ struct vareq_surface {
     struct vareq_request *pending; /* request decoding into it, not completed */
     VAStatus status;               /* result of the last completed decode */
     int bound_index;               /* slot index for VAREQ_POOL_POLICY=bound, or -1 */
+    /* the frame the surface held when its memory left the pool (drv->lock); read when the
+     * surface holds no frame in a context */
+    struct vareq_orphan *orphan;
 };
 
 struct vareq_buffer {
@@ -120,6 +139,8 @@ struct vareq_buffer {
     /* derived image buffer: data points into a CAPTURE slot mapping */
     struct vareq_context *derived_ctx;
     struct vareq_slot *derived_slot;
+    /* derived image of orphaned memory: data points into it, one reference held */
+    struct vareq_orphan *derived_orphan;
 };
 
 struct vareq_image {
@@ -190,6 +211,11 @@ struct vareq_context {
     uint64_t seq;
 
     struct vareq_picture pic;
+
+    /* lifetime (drv->lock): threads between reading surface->ctx and locking ctx->lock
+     * (vareq_surface_lock_ctx) and whether vaDestroyContext is done with it */
+    unsigned users;
+    bool destroyed;
 };
 
 /* driver.c */
@@ -206,8 +232,22 @@ struct vareq_surface *vareq_surface_get(struct vareq_driver *drv, VASurfaceID id
 struct vareq_buffer *vareq_buffer_get(struct vareq_driver *drv, VABufferID id);
 struct vareq_image *vareq_image_get(struct vareq_driver *drv, VAImageID id);
 
-/* Locks the context a surface is attached to; returns it (locked) or NULL. */
+/* Locks the context a surface is attached to; returns it (locked) or NULL. Safe against a
+ * concurrent vaDestroyContext of that context (the surface then reads as detached). */
 struct vareq_context *vareq_surface_lock_ctx(struct vareq_driver *drv, struct vareq_surface *s);
+/* Drops a user of ctx (destroyed: the vaDestroyContext reference); frees the context when
+ * it is destroyed and no thread uses it any more. Takes drv->lock; ctx->lock not held. */
+void vareq_context_unref(struct vareq_driver *drv, struct vareq_context *ctx, bool destroyed);
+
+/* va/surface.c: orphans */
+/* The surface's orphan with a new reference, or NULL (takes drv->lock). */
+struct vareq_orphan *vareq_surface_orphan_get(struct vareq_driver *drv, struct vareq_surface *s);
+/* Drops a reference (takes drv->lock; frees the memory with the last one). NULL: no-op. */
+void vareq_orphan_put(struct vareq_driver *drv, struct vareq_orphan *o);
+/* Drops the surface's orphan: it was decoded into again (takes drv->lock). */
+void vareq_surface_drop_orphan(struct vareq_driver *drv, struct vareq_surface *s);
+/* Frees an orphan whose last reference is gone (no lock needed). */
+void vareq_orphan_free(struct vareq_orphan *o);
 
 /* va/context.c */
 /* Completes the oldest pending request of ctx (ctx->lock held). */

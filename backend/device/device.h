@@ -110,8 +110,21 @@ struct vareq_pool {
     unsigned fence_waits, fence_timeouts; /* counters (ctx->lock) */
 };
 
+/* CAPTURE memory detached from its pool ("orphaned"): a surface keeps reading its last
+ * frame after the queue was freed (vaDestroyContext, in-stream size change). vb2 keeps MMAP
+ * memory alive after REQBUFS(0)/close while a mapping or an exported dma-buf refers to it
+ * (simdev's memfd-backed buffers behave the same); this struct holds both. */
+struct vareq_orphan_mem {
+    unsigned n_mem;
+    void *map[VAREQ_SLOT_MAX_PLANES];
+    size_t length[VAREQ_SLOT_MAX_PLANES];
+    int fd[VAREQ_SLOT_MAX_PLANES]; /* dma-buf fd per plane (-1 if EXPBUF failed) */
+};
+
 /* Process-wide count of CAPTURE buffers currently allocated by the driver (all contexts). */
 unsigned vareq_pool_live_buffers(void);
+/* Process-wide count of orphaned CAPTURE buffers still held (not part of any pool). */
+unsigned vareq_pool_orphaned_buffers(void);
 /* Highest value vareq_pool_live_buffers() has had. */
 unsigned vareq_pool_peak_buffers(void);
 
@@ -129,6 +142,16 @@ void vareq_pool_release(struct vareq_pool *p, struct vareq_slot *s);
 /* EXPBUF of every memory plane for a consumer (the caller owns fds[0..n_mem-1]); also keeps
  * one fd per plane for fence waits. 0 or -1 (no fd left open). */
 int vareq_pool_export(struct vareq_pool *p, struct vareq_slot *s, uint64_t seq, int *fds);
+/* Moves the slot's mappings and dma-buf fds (EXPBUF of the planes that have none yet) into
+ * out, before vareq_pool_fini frees the queue: the slot keeps no memory afterwards. The
+ * slot must not be queued. */
+void vareq_pool_orphan(struct vareq_pool *p, struct vareq_slot *s, struct vareq_orphan_mem *out);
+/* munmap + close of orphaned memory. */
+void vareq_orphan_mem_free(const struct vareq_sysops *ops, struct vareq_orphan_mem *m);
+/* New dma-buf fds (O_CLOEXEC duplicates; the caller owns them) of every plane of orphaned
+ * memory. 0 or -1 (no fd left open). */
+int vareq_orphan_mem_dup(const struct vareq_sysops *ops, const struct vareq_orphan_mem *m,
+                         int *fds);
 /* Before writing memory that was exported: wait until readers' fences signal
  * (poll(POLLOUT) on the dma-buf of every plane, bounded by timeout_ms). Returns 0 when
  * idle, 1 when it timed out (memory reused anyway, logged), -1 when it cannot tell. */

@@ -159,6 +159,49 @@ static void range_from_framesizes(const struct vareq_sysops *ops, int fd,
     }
 }
 
+/* Devices that enumerate 10-bit CAPTURE formats only once the stream's controls say
+ * 10-bit (rkvdec, simdev): set the codec's 10-bit format controls (codec.h
+ * format_ctrls), add the formats enumerated then, and set the 8-bit ones back.
+ * (Added by the VP8/VP9 codec engineer for VP9 profile 2.) */
+static void probe_capture_10bit(const struct vareq_sysops *ops, int fd,
+                                struct vareq_decoder_format *f)
+{
+    const struct vareq_codec *codec = vareq_codec_by_pixfmt(f->pixfmt);
+    struct v4l2_ext_control ctrls[VAREQ_MAX_CTRLS];
+    struct v4l2_ext_controls ec;
+    uint64_t buf[512];
+    uint32_t more[VAREQ_MAX_CAP_FORMATS];
+    unsigned n = 0;
+
+    if (!codec || !codec->format_ctrls)
+        return;
+    for (unsigned depth = 10; depth >= 8; depth -= 2) {
+        memset(ctrls, 0, sizeof(ctrls));
+        memset(buf, 0, sizeof(buf));
+        n = 0;
+        if (codec->format_ctrls(depth, ctrls, &n, buf, sizeof(buf)) != 0 || !n ||
+            n > VAREQ_MAX_CTRLS)
+            return;
+        memset(&ec, 0, sizeof(ec));
+        ec.which = V4L2_CTRL_WHICH_CUR_VAL;
+        ec.count = n;
+        ec.controls = ctrls;
+        if (vq_ioctl(ops, fd, VIDIOC_S_EXT_CTRLS, &ec) < 0)
+            return;
+        if (depth != 10)
+            break;
+        unsigned m = v4l2_enum_formats(ops, fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, more,
+                                       VAREQ_MAX_CAP_FORMATS);
+        for (unsigned i = 0; i < m && f->n_cap_fmts < VAREQ_MAX_CAP_FORMATS; i++) {
+            bool dup = false;
+            for (unsigned k = 0; k < f->n_cap_fmts; k++)
+                dup |= f->cap_fmts[k] == more[i];
+            if (!dup)
+                f->cap_fmts[f->n_cap_fmts++] = more[i];
+        }
+    }
+}
+
 /* CAPTURE formats offered for an OUTPUT format (they depend on it: S_FMT(OUTPUT) first). */
 static void probe_capture(const struct vareq_sysops *ops, int fd, struct vareq_decoder_format *f)
 {
@@ -176,6 +219,7 @@ static void probe_capture(const struct vareq_sysops *ops, int fd, struct vareq_d
                 vq_fourcc(f->pixfmt, a), strerror(errno));
     f->n_cap_fmts = v4l2_enum_formats(ops, fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE,
                                       f->cap_fmts, VAREQ_MAX_CAP_FORMATS);
+    probe_capture_10bit(ops, fd, f);
     for (unsigned i = 0; i < f->n_cap_fmts; i++)
         vq_info("discovery: %s -> CAPTURE %s", vq_fourcc(f->pixfmt, a),
                 vq_fourcc(f->cap_fmts[i], b));

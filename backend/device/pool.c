@@ -4,6 +4,7 @@
  * derived image maps. */
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,13 @@
 /* CAPTURE buffers allocated by the driver in this process (all contexts). Atomic: pools
  * of different contexts change it under different locks. */
 static atomic_uint live_buffers, peak_buffers;
+/* orphaned buffers (vareq_pool_orphan .. vareq_orphan_mem_free), all contexts */
+static atomic_uint orphaned_buffers;
+
+unsigned vareq_pool_orphaned_buffers(void)
+{
+    return atomic_load(&orphaned_buffers);
+}
 
 unsigned vareq_pool_live_buffers(void)
 {
@@ -217,4 +225,62 @@ int vareq_pool_wait_readers(struct vareq_pool *p, struct vareq_slot *s, int time
         }
     }
     return result;
+}
+
+void vareq_pool_orphan(struct vareq_pool *p, struct vareq_slot *s, struct vareq_orphan_mem *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->n_mem = s->n_mem;
+    for (unsigned i = 0; i < VAREQ_SLOT_MAX_PLANES; i++) {
+        out->map[i] = MAP_FAILED;
+        out->fd[i] = -1;
+    }
+    for (unsigned i = 0; i < s->n_mem && i < VAREQ_SLOT_MAX_PLANES; i++) {
+        /* the dma-buf must be taken now: EXPBUF needs the queue, which is about to go */
+        if (s->dmabuf_fd[i] >= 0) {
+            out->fd[i] = s->dmabuf_fd[i];
+        } else {
+            out->fd[i] = v4l2_expbuf(p->ops, p->fd, p->type, s->index, i, O_RDONLY | O_CLOEXEC);
+            if (out->fd[i] < 0)
+                vq_warn("EXPBUF of orphaned slot %u plane %u: %s (the frame stays readable "
+                        "as an image, not exportable)", s->index, i, strerror(errno));
+        }
+        s->dmabuf_fd[i] = -1;
+        out->map[i] = s->map[i];
+        out->length[i] = s->length[i];
+        s->map[i] = MAP_FAILED;
+    }
+    atomic_fetch_add(&orphaned_buffers, 1);
+}
+
+void vareq_orphan_mem_free(const struct vareq_sysops *ops, struct vareq_orphan_mem *m)
+{
+    for (unsigned i = 0; i < VAREQ_SLOT_MAX_PLANES; i++) {
+        if (m->map[i] != MAP_FAILED && m->map[i])
+            ops->munmap(m->map[i], m->length[i]);
+        if (m->fd[i] >= 0)
+            ops->close(m->fd[i]);
+        m->map[i] = MAP_FAILED;
+        m->fd[i] = -1;
+    }
+    atomic_fetch_sub(&orphaned_buffers, 1);
+}
+
+int vareq_orphan_mem_dup(const struct vareq_sysops *ops, const struct vareq_orphan_mem *m,
+                         int *fds)
+{
+    for (unsigned i = 0; i < m->n_mem && i < VAREQ_SLOT_MAX_PLANES; i++) {
+        /* dma-buf fds are ordinary descriptors with both providers (simdev's EXPBUF gives
+         * a real file description of the buffer's memfd): duplicating one is not device
+         * access, there is no seam call for it */
+        fds[i] = m->fd[i] >= 0 ? fcntl(m->fd[i], F_DUPFD_CLOEXEC, 0) : -1;
+        if (fds[i] < 0) {
+            vq_err("export of orphaned memory plane %u: %s", i,
+                   m->fd[i] >= 0 ? strerror(errno) : "no dma-buf (EXPBUF had failed)");
+            while (i--)
+                ops->close(fds[i]);
+            return -1;
+        }
+    }
+    return 0;
 }

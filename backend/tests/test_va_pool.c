@@ -14,8 +14,19 @@
  *   threads      4 contexts decoding at once from 4 threads, byte-exact
  *   resize-stream one context, surfaces of the largest size, a VP9 stream whose keyframes
  *                change the size 864x480 -> 1280x720 -> 640x360 -> 864x480 without a new
- *                context: byte-exact, the right size (GetImage and export) */
+ *                context: byte-exact, the right size (GetImage and export)
+ *   orphan       frames decoded into surfaces stay readable after vaDestroyContext (and
+ *                after an in-stream size change), until the surface is destroyed or decoded
+ *                into again: every surface read with vaGetImage, vaDeriveImage and export
+ *                (composed and separate) is byte-exact, also while a new context at another
+ *                size decodes (ffmpeg on a size change); a derived image and an export taken
+ *                before the destroy stay valid; no fd, mapping or buffer left at the end
+ *   orphan-reuse a new context on the same surfaces: before decoding they still read the
+ *                old frames; decoding into them replaces those (byte-exact), memory flat
+ *   stats-exit   VAREQ_STATS_FILE is written at exit() and at dlclose without vaTerminate */
 #include <dirent.h>
+#include <dlfcn.h>
+#include <sys/wait.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +34,7 @@
 #include <unistd.h>
 
 #include "va_client.h"
+#include <vpx/vp8dx.h>
 
 static const char *driver_path;
 
@@ -357,6 +369,353 @@ static void test_resize_stream(void)
     vc_stream_free(&st);
 }
 
+/* ---- orphans: frames outliving their CAPTURE queue ---- */
+
+struct kept {
+    VASurfaceID s;
+    vpx_image_t *ref; /* libvpx image of the last frame decoded into s (NULL: none) */
+    unsigned w, h;
+};
+
+static void kept_note(struct kept *k, int n, VASurfaceID s, const struct vc_dec *d)
+{
+    for (int i = 0; i < n; i++)
+        if (k[i].s == s) {
+            if (k[i].ref)
+                vpx_img_free(k[i].ref);
+            k[i].ref = vc_image_copy(d->refimg);
+            k[i].w = d->fw;
+            k[i].h = d->fh;
+        }
+}
+
+static void kept_free(struct kept *k, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (k[i].ref)
+            vpx_img_free(k[i].ref);
+}
+
+/* Reads surface k through vaGetImage, vaDeriveImage and both export layouts; counts the
+ * byte-exact reads (4 per surface). */
+static int check_kept(struct vc_driver *drv, const struct kept *k, const char *what)
+{
+    int ok = 0;
+    if (vc_check_image(drv, k->s, k->ref, k->w, k->h, false))
+        ok++;
+    else
+        VC_CHECK(0, "%s: surface 0x%x (%ux%u): vaGetImage differs or failed", what, k->s,
+                 k->w, k->h);
+    if (vc_check_image(drv, k->s, k->ref, k->w, k->h, true))
+        ok++;
+    else
+        VC_CHECK(0, "%s: surface 0x%x (%ux%u): vaDeriveImage differs or failed", what, k->s,
+                 k->w, k->h);
+    for (int composed = 0; composed < 2; composed++) {
+        struct held e;
+        if (export_map(drv, k->s, composed, &e) < 0) {
+            VC_CHECK(0, "%s: surface 0x%x: export (%s) failed", what, k->s,
+                     composed ? "composed" : "separate");
+            continue;
+        }
+        if (e.desc.width == k->w && e.desc.height == k->h &&
+            vc_check_desc(&e.desc, e.maps, k->ref, k->w, k->h))
+            ok++;
+        else
+            VC_CHECK(0, "%s: surface 0x%x: export %ux%u (want %ux%u) or content differs",
+                     what, k->s, e.desc.width, e.desc.height, k->w, k->h);
+        held_release(&e);
+    }
+    return ok;
+}
+
+static void test_orphan(void)
+{
+    struct vc_driver drv;
+    struct vc_dec d, d2;
+    struct vc_stream st = {0}, st2 = {0};
+    struct kept k[VC_MAX_SURF];
+    struct held early;
+    VAImage dimg;
+    int n_surf = 8, reads = 0, want = 0, exact2 = 0;
+    long fds0, maps0, fds1, maps1;
+    char stats[] = "/tmp/vareq-orphan-stats-XXXXXX";
+    int sfd = mkstemp(stats);
+
+    VC_CHECK(sfd >= 0, "mkstemp");
+    close(sfd);
+    setenv("VAREQ_STATS_FILE", stats, 1);
+    memset(k, 0, sizeof(k));
+    /* 352x288, then a keyframe at 320x240 inside the same context (in-stream change) */
+    VC_CHECK(vc_encode(&st, 352, 288, 10, 100, 31) == 0, "encode");
+    /* the keyframe only: the test client reuses few surfaces, older ones must keep frames */
+    VC_CHECK(vc_encode(&st, 320, 240, 1, 100, 32) == 0, "encode");
+    VC_CHECK(vc_encode(&st2, 320, 240, 6, 100, 33) == 0, "encode");
+    VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    fds0 = count_dir("/proc/self/fd");
+    maps0 = count_lines("/proc/self/maps");
+    if (vc_dec_init(&d, &drv, 352, 288, n_surf, 0, 0) < 0) {
+        VC_CHECK(0, "decoder");
+        return;
+    }
+    for (int i = 0; i < n_surf; i++)
+        k[i].s = d.surf[i];
+    for (int f = 0; f < st.n; f++) {
+        VASurfaceID t;
+        VAStatus s = vc_decode(&d, &st.f[f], &t);
+        VC_CHECK(s == VA_STATUS_SUCCESS, "decode %d: %s", f, vaErrorStr(s));
+        kept_note(k, n_surf, t, &d);
+    }
+    /* surfaces still holding a 352x288 frame, read after the in-stream size change */
+    for (int i = 0; i < n_surf; i++)
+        if (k[i].ref && k[i].w == 352) {
+            reads += check_kept(&drv, &k[i], "after in-stream size change");
+            want += 4;
+        }
+    VC_CHECK(want > 0, "no surface kept a frame from before the size change");
+    /* taken before the destroy: a derived image (mapped) and an export (imported) */
+    VC_CHECK(drv.vt.vaDeriveImage(&drv.ctx, d.last, &dimg) == VA_STATUS_SUCCESS, "derive");
+    VC_CHECK(export_map(&drv, d.last, true, &early) == 0, "export");
+
+    VC_CHECK(drv.vt.vaDestroyContext(&drv.ctx, d.vctx) == VA_STATUS_SUCCESS, "DestroyContext");
+    {
+        long orphaned = json_field(stats, "capture_buffers_orphaned");
+        long live = json_field(stats, "capture_buffers_live");
+        fprintf(stderr, "orphan: after DestroyContext: %ld CAPTURE buffers live, %ld orphaned\n",
+                live, orphaned);
+        VC_CHECK(live == 0, "CAPTURE buffers live after DestroyContext: %ld", live);
+        VC_CHECK(orphaned > 0 && orphaned <= n_surf, "orphaned buffers %ld", orphaned);
+    }
+    /* the derived image and the export taken before still show the last frame */
+    for (int i = 0; i < n_surf; i++)
+        if (k[i].s == d.last) {
+            void *map = NULL;
+            VC_CHECK(early.live && vc_check_desc(&early.desc, early.maps, k[i].ref, k[i].w,
+                                                 k[i].h), "export held across DestroyContext");
+            VC_CHECK(drv.vt.vaMapBuffer(&drv.ctx, dimg.buf, &map) == VA_STATUS_SUCCESS && map,
+                     "derived image mapped across DestroyContext");
+            if (map) {
+                const uint8_t *p = map;
+                bool same = true;
+                for (unsigned r = 0; r < k[i].h && same; r++)
+                    same = !memcmp(p + dimg.offsets[0] + (size_t)r * dimg.pitches[0],
+                                   k[i].ref->planes[0] + (size_t)r * (unsigned)k[i].ref->stride[0],
+                                   k[i].w);
+                VC_CHECK(same, "derived image (luma) across DestroyContext");
+                drv.vt.vaUnmapBuffer(&drv.ctx, dimg.buf);
+            }
+        }
+    held_release(&early);
+    drv.vt.vaDestroyImage(&drv.ctx, dimg.image_id);
+
+    /* ffmpeg on a size change: a new context (new surfaces, another size) decodes while
+     * the old surfaces are read */
+    VC_CHECK(vc_dec_init(&d2, &drv, 320, 240, 6, 0, 0) == 0, "second decoder");
+    for (int f = 0; f < st2.n; f++) {
+        VASurfaceID t;
+        VAStatus s = vc_decode(&d2, &st2.f[f], &t);
+        VC_CHECK(s == VA_STATUS_SUCCESS, "second context decode %d: %s", f, vaErrorStr(s));
+        exact2 += vc_check_getimage(&d2, t);
+        if (f < n_surf && k[f].ref) {
+            reads += check_kept(&drv, &k[f], "after DestroyContext");
+            want += 4;
+        }
+    }
+    for (int i = st2.n; i < n_surf; i++)
+        if (k[i].ref) {
+            reads += check_kept(&drv, &k[i], "after DestroyContext");
+            want += 4;
+        }
+    /* a surface that never held a frame still has none */
+    for (int i = 0; i < n_surf; i++)
+        if (!k[i].ref) {
+            VAImageFormat fmt = {.fourcc = VA_FOURCC_NV12};
+            VAImage img;
+            if (drv.vt.vaCreateImage(&drv.ctx, &fmt, 64, 64, &img) == VA_STATUS_SUCCESS) {
+                VC_CHECK(drv.vt.vaGetImage(&drv.ctx, k[i].s, 0, 0, 64, 64, img.image_id) ==
+                             VA_STATUS_ERROR_INVALID_SURFACE, "never-decoded surface read");
+                drv.vt.vaDestroyImage(&drv.ctx, img.image_id);
+            }
+        }
+    fprintf(stderr, "orphan: %d/%d reads of kept frames byte-exact (GetImage, DeriveImage, "
+            "export composed + separate); second context %d/%d byte-exact\n",
+            reads, want, exact2, st2.n);
+    VC_CHECK(reads == want, "kept frames readable");
+    VC_CHECK(exact2 == st2.n, "second context");
+    vc_dec_fini(&d2);
+    VC_CHECK(drv.vt.vaDestroySurfaces(&drv.ctx, d.surf, d.n_surf) == VA_STATUS_SUCCESS,
+             "DestroySurfaces");
+    drv.vt.vaDestroyConfig(&drv.ctx, d.cfg);
+    vpx_codec_destroy(&d.ref);
+    fds1 = count_dir("/proc/self/fd");
+    maps1 = count_lines("/proc/self/maps");
+    fprintf(stderr, "orphan: fds %ld -> %ld, mappings %ld -> %ld\n", fds0, fds1, maps0, maps1);
+    VC_CHECK(fds1 == fds0, "fds left after destroying the surfaces");
+    VC_CHECK(maps1 == maps0, "mappings left after destroying the surfaces");
+    vc_close(&drv);
+    {
+        long orphaned = json_field(stats, "capture_buffers_orphaned");
+        long live = json_field(stats, "capture_buffers_live");
+        VC_CHECK(orphaned == 0 && live == 0, "after terminate: live %ld, orphaned %ld", live,
+                 orphaned);
+    }
+    unlink(stats);
+    unsetenv("VAREQ_STATS_FILE");
+    kept_free(k, n_surf);
+    vc_stream_free(&st);
+    vc_stream_free(&st2);
+}
+
+static void test_orphan_reuse(void)
+{
+    struct vc_driver drv;
+    struct vc_dec d;
+    struct vc_stream st = {0}, st2 = {0};
+    struct kept k[VC_MAX_SURF];
+    int n_surf = 8, reads = 0, want = 0, exact = 0, exported = 0;
+    long fds0 = 0, maps0 = 0, fds1, maps1;
+
+    memset(k, 0, sizeof(k));
+    VC_CHECK(vc_encode(&st, 176, 144, 12, 100, 41) == 0, "encode");
+    VC_CHECK(vc_encode(&st2, 176, 144, 40, 10, 42) == 0, "encode");
+    VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    for (int round = 0; round < 3; round++) {
+        struct vc_stream *s = round ? &st2 : &st;
+        /* round 0 creates the surfaces; rounds 1, 2: a new context on the same surfaces */
+        if (round == 0) {
+            if (vc_dec_init(&d, &drv, 176, 144, n_surf, 0, 0) < 0) {
+                VC_CHECK(0, "decoder");
+                return;
+            }
+            for (int i = 0; i < n_surf; i++)
+                k[i].s = d.surf[i];
+        } else {
+            VAStatus cs = drv.vt.vaCreateContext(&drv.ctx, d.cfg, 176, 144, VA_PROGRESSIVE,
+                                                 d.surf, d.n_surf, &d.vctx);
+            VC_CHECK(cs == VA_STATUS_SUCCESS, "CreateContext on the same surfaces: %s",
+                     vaErrorStr(cs));
+            /* attached to the new context, not decoded yet: the old frames */
+            for (int i = 0; i < n_surf; i++)
+                if (k[i].ref) {
+                    reads += check_kept(&drv, &k[i], "new context, before decoding");
+                    want += 4;
+                }
+            /* a fresh decoder state for the new stream */
+            vpx_codec_destroy(&d.ref);
+            VC_CHECK(vpx_codec_dec_init(&d.ref, vpx_codec_vp9_dx(), NULL, 0) == 0, "vpx");
+            vp9_parser_init(&d.ps);
+            for (int i = 0; i < 8; i++)
+                d.slots[i] = VA_INVALID_SURFACE;
+            d.last = VA_INVALID_SURFACE;
+        }
+        for (int f = 0; f < s->n; f++) {
+            VASurfaceID t;
+            struct held e;
+            VAStatus r = vc_decode(&d, &s->f[f], &t);
+            VC_CHECK(r == VA_STATUS_SUCCESS, "round %d decode %d: %s", round, f, vaErrorStr(r));
+            kept_note(k, n_surf, t, &d);
+            exact += vc_check_getimage(&d, t);
+            if (export_map(&drv, t, true, &e) == 0) {
+                exported += vc_check_desc(&e.desc, e.maps, d.refimg, d.fw, d.fh);
+                held_release(&e);
+            }
+        }
+        /* untouched surfaces keep older frames, the others the new ones */
+        VC_CHECK(drv.vt.vaDestroyContext(&drv.ctx, d.vctx) == VA_STATUS_SUCCESS, "destroy");
+        for (int i = 0; i < n_surf; i++)
+            if (k[i].ref) {
+                reads += check_kept(&drv, &k[i], "after DestroyContext");
+                want += 4;
+            }
+        if (round == 1) { /* no context, the surfaces keep their frames */
+            fds0 = count_dir("/proc/self/fd");
+            maps0 = count_lines("/proc/self/maps");
+        }
+    }
+    fds1 = count_dir("/proc/self/fd");
+    maps1 = count_lines("/proc/self/maps");
+    fprintf(stderr, "orphan-reuse: %d/%d kept-frame reads byte-exact; %d/%d decodes "
+            "byte-exact (GetImage), %d/%d (export); fds %ld -> %ld, mappings %ld -> %ld\n",
+            reads, want, exact, st.n + 2 * st2.n, exported, st.n + 2 * st2.n, fds0, fds1,
+            maps0, maps1);
+    VC_CHECK(reads == want, "kept frames");
+    VC_CHECK(exact == st.n + 2 * st2.n && exported == exact, "decodes on reused surfaces");
+    /* same surfaces, same number of orphans (one per surface at most) after each round */
+    VC_CHECK(fds1 == fds0 && maps1 == maps0, "fds/mappings grew across contexts");
+    VC_CHECK(drv.vt.vaDestroySurfaces(&drv.ctx, d.surf, d.n_surf) == VA_STATUS_SUCCESS,
+             "DestroySurfaces");
+    drv.vt.vaDestroyConfig(&drv.ctx, d.cfg);
+    vpx_codec_destroy(&d.ref);
+    vc_close(&drv);
+    kept_free(k, n_surf);
+    vc_stream_free(&st);
+    vc_stream_free(&st2);
+}
+
+/* A child decodes 5 frames with VAREQ_STATS_FILE set and leaves without vaTerminate:
+ * how = 0: exit(); 1: dlclose of the driver then _exit() (no exit handlers);
+ * 2: vaTerminate, then exit() (the destructor must not rewrite or break it). */
+static void test_stats_exit(void)
+{
+    for (int how = 0; how < 3; how++) {
+        char stats[] = "/tmp/vareq-exit-stats-XXXXXX";
+        int sfd = mkstemp(stats), status = 0;
+        pid_t pid;
+
+        VC_CHECK(sfd >= 0, "mkstemp");
+        close(sfd);
+        unlink(stats);
+        pid = fork();
+        if (pid == 0) {
+            struct vc_driver drv;
+            struct vc_dec d;
+            struct vc_stream st = {0};
+            setenv("VAREQ_STATS_FILE", stats, 1);
+            if (vc_encode(&st, 64, 64, 5, 30, 5) < 0 || vc_open(&drv, driver_path) < 0 ||
+                vc_dec_init(&d, &drv, 64, 64, 4, 0, 0) < 0)
+                _exit(3);
+            for (int f = 0; f < st.n; f++)
+                if (vc_decode(&d, &st.f[f], NULL) != VA_STATUS_SUCCESS)
+                    _exit(4);
+            if (how == 0)
+                exit(0);
+            if (how == 1) {
+                void *h = dlopen(driver_path, RTLD_NOW | RTLD_NOLOAD);
+                if (!h)
+                    _exit(5);
+                dlclose(h); /* ours */
+                dlclose(h); /* vc_open's */
+                h = dlopen(driver_path, RTLD_NOW | RTLD_NOLOAD);
+                _exit(h ? 6 : 0); /* 6: not unloaded, the check cannot run */
+            }
+            vc_close(&drv);
+            exit(0);
+        }
+        VC_CHECK(pid > 0, "fork");
+        if (pid <= 0)
+            continue;
+        waitpid(pid, &status, 0);
+        if (how == 1 && WIFEXITED(status) && WEXITSTATUS(status) == 6) {
+            fprintf(stderr, "stats-exit: the driver stayed loaded after dlclose; dlclose case "
+                    "not checked\n");
+            unlink(stats);
+            continue;
+        }
+        VC_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d status 0x%x", how,
+                 status);
+        {
+            long decoded = json_field(stats, "decoded");
+            fprintf(stderr, "stats-exit: %s: stats file says decoded %ld\n",
+                    how == 0 ? "exit() without vaTerminate"
+                             : how == 1 ? "dlclose without vaTerminate"
+                                        : "vaTerminate then exit()",
+                    decoded);
+            VC_CHECK(decoded == 5, "case %d: decoded %ld in the stats file", how, decoded);
+        }
+        unlink(stats);
+    }
+}
+
 struct thread_arg {
     struct vc_driver *drv;
     int idx;
@@ -411,7 +770,8 @@ int main(int argc, char **argv)
     long spares = getenv("VAREQ_POOL_SPARES") ? atol(getenv("VAREQ_POOL_SPARES")) : 4;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: %s DRIVER.so hold|hold-bound|export-once|memory|resize|threads\n",
+        fprintf(stderr, "usage: %s DRIVER.so hold|hold-bound|export-once|memory|resize|resize-stream|threads|"
+                "orphan|orphan-reuse|stats-exit\n",
                 argv[0]);
         return 2;
     }
@@ -439,6 +799,12 @@ int main(int argc, char **argv)
         test_resize_stream();
     } else if (!strcmp(mode, "threads")) {
         test_threads();
+    } else if (!strcmp(mode, "orphan")) {
+        test_orphan();
+    } else if (!strcmp(mode, "orphan-reuse")) {
+        test_orphan_reuse();
+    } else if (!strcmp(mode, "stats-exit")) {
+        test_stats_exit();
     } else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

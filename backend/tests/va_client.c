@@ -243,26 +243,73 @@ static bool same_nv12(const uint8_t *y, unsigned ypitch, const uint8_t *uv, unsi
     return true;
 }
 
-bool vc_check_getimage(struct vc_dec *d, VASurfaceID s)
+bool vc_check_image(struct vc_driver *drv, VASurfaceID s, const vpx_image_t *ref, unsigned w,
+                    unsigned h, bool derive)
 {
-    struct VADriverVTable *vt = &d->drv->vt;
-    VADriverContextP ctx = &d->drv->ctx;
+    struct VADriverVTable *vt = &drv->vt;
+    VADriverContextP ctx = &drv->ctx;
     VAImageFormat fmt = {.fourcc = VA_FOURCC_NV12};
     VAImage img;
     void *map = NULL;
     bool ok = false;
+    VAStatus st;
 
-    if (vt->vaCreateImage(ctx, &fmt, (int)d->fw, (int)d->fh, &img))
-        return false;
-    if (vt->vaGetImage(ctx, s, 0, 0, d->fw, d->fh, img.image_id) == VA_STATUS_SUCCESS &&
-        vt->vaMapBuffer(ctx, img.buf, &map) == VA_STATUS_SUCCESS) {
+    if (derive) {
+        st = vt->vaDeriveImage(ctx, s, &img);
+        if (st != VA_STATUS_SUCCESS) {
+            fprintf(stderr, "  vaDeriveImage(0x%x): %s\n", s, vaErrorStr(st));
+            return false;
+        }
+        if (img.format.fourcc != VA_FOURCC_NV12 || img.width < w || img.height < h) {
+            fprintf(stderr, "  vaDeriveImage(0x%x): image %.4s %ux%u\n", s,
+                    (const char *)&img.format.fourcc, img.width, img.height);
+            vt->vaDestroyImage(ctx, img.image_id);
+            return false;
+        }
+    } else {
+        if (vt->vaCreateImage(ctx, &fmt, (int)w, (int)h, &img))
+            return false;
+        st = vt->vaGetImage(ctx, s, 0, 0, w, h, img.image_id);
+        if (st != VA_STATUS_SUCCESS) {
+            fprintf(stderr, "  vaGetImage(0x%x): %s\n", s, vaErrorStr(st));
+            vt->vaDestroyImage(ctx, img.image_id);
+            return false;
+        }
+    }
+    if (vt->vaMapBuffer(ctx, img.buf, &map) == VA_STATUS_SUCCESS) {
         const uint8_t *p = map;
-        ok = same_nv12(p + img.offsets[0], img.pitches[0], p + img.offsets[1], img.pitches[1],
-                       d->refimg, d->fw, d->fh);
+        ok = (size_t)img.offsets[1] + (size_t)img.pitches[1] * ((h + 1) / 2 - 1) + w <=
+                 img.data_size &&
+             same_nv12(p + img.offsets[0], img.pitches[0], p + img.offsets[1], img.pitches[1],
+                       ref, w, h);
         vt->vaUnmapBuffer(ctx, img.buf);
     }
     vt->vaDestroyImage(ctx, img.image_id);
     return ok;
+}
+
+bool vc_check_getimage(struct vc_dec *d, VASurfaceID s)
+{
+    return vc_check_image(d->drv, s, d->refimg, d->fw, d->fh, false);
+}
+
+vpx_image_t *vc_image_copy(const vpx_image_t *src)
+{
+    vpx_image_t *dst;
+
+    if (!src || src->fmt != VPX_IMG_FMT_I420)
+        return NULL;
+    dst = vpx_img_alloc(NULL, VPX_IMG_FMT_I420, src->d_w, src->d_h, 1);
+    if (!dst)
+        return NULL;
+    for (int p = 0; p < 3; p++) {
+        unsigned rows = p ? (src->d_h + 1) / 2 : src->d_h;
+        unsigned cols = p ? (src->d_w + 1) / 2 : src->d_w;
+        for (unsigned r = 0; r < rows; r++)
+            memcpy(dst->planes[p] + (size_t)r * (unsigned)dst->stride[p],
+                   src->planes[p] + (size_t)r * (unsigned)src->stride[p], cols);
+    }
+    return dst;
 }
 
 /* plane p of desc: object index, offset, pitch (composed or separate layers) */

@@ -75,6 +75,12 @@ void vc_dec_fini(struct vc_dec *d);
 VAStatus vc_decode(struct vc_dec *d, const struct vc_frame *f, VASurfaceID *target);
 /* vaGetImage of the surface compared with d->refimg over fw x fh. */
 bool vc_check_getimage(struct vc_dec *d, VASurfaceID s);
+/* The surface read with vaCreateImage + vaGetImage (derive false) or vaDeriveImage (derive
+ * true; the image's own pitches and offsets) compared with ref over w x h. */
+bool vc_check_image(struct vc_driver *drv, VASurfaceID s, const vpx_image_t *ref, unsigned w,
+                    unsigned h, bool derive);
+/* A copy of an I420 libvpx image (vpx_img_free it). */
+vpx_image_t *vc_image_copy(const vpx_image_t *src);
 /* Compares a frame read through a DRM PRIME descriptor alone (maps[i] = mmap of object i)
  * with an I420 libvpx image over w x h. */
 bool vc_check_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t *const *maps,

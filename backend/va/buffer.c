@@ -84,7 +84,7 @@ VAStatus vareq_BufferSetNumElements(VADriverContextP ctx, VABufferID id, unsigne
 
     if (!b)
         return VA_STATUS_ERROR_INVALID_BUFFER;
-    if (b->derived_slot || num == 0 || num > b->num_elements)
+    if (b->derived_slot || b->derived_orphan || num == 0 || num > b->num_elements)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     b->num_elements = num;
     b->size = b->element_size * num;
@@ -128,14 +128,21 @@ VAStatus vareq_UnmapBuffer(VADriverContextP ctx, VABufferID id)
 
 void vareq_buffer_destroy_obj(struct vareq_driver *drv, struct vareq_buffer *b)
 {
+    struct vareq_orphan *orphan;
+    bool owned;
+
     pthread_mutex_lock(&drv->lock);
     vareq_heap_remove(&drv->buffers, b->id);
     /* unpin under drv->lock: DestroyContext clears derived_slot under the same lock
      * before the slots are freed */
     if (b->derived_slot)
         atomic_fetch_sub(&b->derived_slot->pins, 1);
+    orphan = b->derived_orphan; /* set by DestroyContext under drv->lock */
+    owned = !b->derived_slot && !b->derived_ctx && !orphan;
     pthread_mutex_unlock(&drv->lock);
-    if (!b->derived_slot && !b->derived_ctx)
+    if (orphan)
+        vareq_orphan_put(drv, orphan); /* data points into it */
+    else if (owned)
         free(b->data);
     free(b);
 }

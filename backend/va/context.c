@@ -554,6 +554,108 @@ static void free_output_bufs(struct vareq_context *ctx)
         vq_warn("OUTPUT REQBUFS(0): %s", strerror(errno));
 }
 
+/* Before the CAPTURE queue is freed (vaDestroyContext, in-stream size change): the memory
+ * of every slot that still holds a surface's decoded frame, or that a derived image maps,
+ * leaves the pool as an orphan (vareq_pool_orphan: mappings + dma-buf fds, which keep vb2
+ * MMAP memory alive after REQBUFS(0)/close). Surfaces and derived images read it until the
+ * surface is destroyed or decoded into again; every other slot is freed with the pool.
+ * Every surface of the context loses its slot; with detach, it also leaves the context.
+ * ctx->lock held, no request pending (complete them first). */
+static void orphan_frames(struct vareq_context *ctx, bool detach)
+{
+    struct vareq_driver *drv = ctx->drv;
+    struct vareq_pool *pool = &ctx->pool;
+    struct vareq_orphan **orph = NULL;
+    unsigned kept = 0;
+
+    if (pool->n)
+        orph = calloc(pool->n, sizeof(*orph));
+    if (!orph && pool->n)
+        vq_err("context 0x%x: out of memory: decoded frames become unreadable", ctx->id);
+    for (unsigned i = 0; orph && i < pool->n; i++) {
+        struct vareq_slot *slot = &pool->slots[i];
+        struct vareq_surface *owner = slot->owner;
+        bool holds = owner && owner->slot == slot && owner->has_frame && !owner->pending;
+        struct vareq_orphan *o;
+
+        if (slot->queued || (!holds && !atomic_load(&slot->pins)))
+            continue;
+        o = calloc(1, sizeof(*o));
+        if (!o) {
+            vq_err("context 0x%x: out of memory: slot %u's frame becomes unreadable", ctx->id,
+                   i);
+            continue;
+        }
+        o->ops = drv->ops;
+        o->cap = ctx->cap;
+        o->cap_width = ctx->cap_width;
+        o->cap_height = ctx->cap_height;
+        o->width = ctx->width;
+        o->height = ctx->height;
+        vareq_pool_orphan(pool, slot, &o->mem);
+        orph[i] = o;
+        kept++;
+    }
+
+    pthread_mutex_lock(&drv->lock);
+    for (uint32_t i = 0; i < drv->surfaces.cap; i++) {
+        struct vareq_surface *s = vareq_heap_at(&drv->surfaces, i);
+        struct vareq_orphan *o = NULL;
+        if (!s || s->ctx != ctx)
+            continue;
+        if (orph && s->slot && s->has_frame && s->slot->index < pool->n &&
+            &pool->slots[s->slot->index] == s->slot)
+            o = orph[s->slot->index];
+        if (o) {
+            struct vareq_orphan *old = s->orphan;
+            /* an older orphan (an earlier size change, never decoded into since): rare;
+             * freeing is munmap/close only and takes no driver lock */
+            if (old && --old->refs == 0)
+                vareq_orphan_free(old);
+            s->orphan = o;
+            o->refs++;
+        }
+        s->slot = NULL;
+        s->exported_slot = NULL;
+        s->export_once = false;
+        s->has_frame = false;
+        s->pending = NULL;
+        if (detach)
+            s->ctx = NULL;
+    }
+    for (uint32_t i = 0; i < drv->buffers.cap; i++) {
+        struct vareq_buffer *b = vareq_heap_at(&drv->buffers, i);
+        struct vareq_orphan *o = NULL;
+        if (!b || b->derived_ctx != ctx)
+            continue;
+        if (orph && b->derived_slot && b->derived_slot->index < pool->n &&
+            &pool->slots[b->derived_slot->index] == b->derived_slot)
+            o = orph[b->derived_slot->index];
+        if (o) {
+            b->derived_orphan = o; /* data keeps pointing at the same mapping */
+            o->refs++;
+        } else {
+            b->data = NULL;
+            b->size = 0;
+        }
+        if (b->derived_slot)
+            atomic_fetch_sub(&b->derived_slot->pins, 1);
+        b->derived_ctx = NULL;
+        b->derived_slot = NULL;
+    }
+    pthread_mutex_unlock(&drv->lock);
+
+    for (unsigned i = 0; orph && i < pool->n; i++)
+        if (orph[i] && !orph[i]->refs) {
+            vareq_orphan_free(orph[i]);
+            kept--;
+        }
+    if (kept)
+        vq_info("context 0x%x: %u decoded frame(s) stay readable after the CAPTURE queue is "
+                "freed (orphaned memory)", ctx->id, kept);
+    free(orph);
+}
+
 VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h)
 {
     struct vareq_driver *drv = ctx->drv;
@@ -563,29 +665,15 @@ VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h
     while (ctx->req_head)
         if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
             break;
-    for (unsigned i = 0; i < ctx->pool.n; i++)
-        if (atomic_load(&ctx->pool.slots[i].pins)) {
-            vq_err("context 0x%x: size change to %ux%u while a derived image maps CAPTURE "
-                   "memory", ctx->id, w, h);
-            return VA_STATUS_ERROR_SURFACE_BUSY;
-        }
     vq_info("context 0x%x: size change %ux%u -> %ux%u: re-negotiating formats", ctx->id,
             ctx->width, ctx->height, w, h);
     v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, false);
     v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, false);
     ctx->streaming = false;
-    pthread_mutex_lock(&drv->lock);
-    for (uint32_t i = 0; i < drv->surfaces.cap; i++) {
-        struct vareq_surface *s = vareq_heap_at(&drv->surfaces, i);
-        if (s && s->ctx == ctx) {
-            s->slot = NULL;
-            s->exported_slot = NULL;
-            s->export_once = false;
-            s->has_frame = false;
-            s->pending = NULL;
-        }
-    }
-    pthread_mutex_unlock(&drv->lock);
+    for (unsigned i = 0; i < ctx->pool.n; i++)
+        ctx->pool.slots[i].queued = false; /* STREAMOFF returned every buffer */
+    /* frames decoded before the change (and derived images) stay readable */
+    orphan_frames(ctx, false);
     vareq_pool_fini(&ctx->pool);
     free_output_bufs(ctx);
     r = set_formats(ctx, w, h);
@@ -714,6 +802,15 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
     ctx->n_targets = (unsigned)n_targets;
     ctx->bit_depth = context_bit_depth(drv, cf, targets, n_targets);
     ctx->video_fd = ctx->media_fd = -1;
+    /* render targets of a depth the config does not decode (10-bit surfaces with a
+     * VP9 Profile0 config) */
+    if ((ctx->bit_depth == 10 && !(cf->rt_format & VA_RT_FORMAT_YUV420_10)) ||
+        (ctx->bit_depth == 8 && !(cf->rt_format & VA_RT_FORMAT_YUV420))) {
+        vq_err("%u-bit render targets for a config of RT formats 0x%x", ctx->bit_depth,
+               cf->rt_format);
+        st = VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+        goto fail;
+    }
     for (unsigned i = 0; i < VAREQ_MAX_OUTPUT_BUFS; i++)
         ctx->out[i].map = MAP_FAILED;
 
@@ -799,33 +896,23 @@ VAStatus vareq_DestroyContext(VADriverContextP vctx, VAContextID id)
     while (ctx->req_head)
         if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
             break;
-    pthread_mutex_lock(&drv->lock);
-    for (uint32_t i = 0; i < drv->surfaces.cap; i++) {
-        struct vareq_surface *s = vareq_heap_at(&drv->surfaces, i);
-        if (s && s->ctx == ctx) {
-            s->ctx = NULL;
-            s->slot = NULL;
-            s->exported_slot = NULL;
-            s->export_once = false;
-            s->has_frame = false;
-            s->pending = NULL;
-        }
+    if (ctx->streaming && ctx->video_fd >= 0) {
+        v4l2_stream(drv->ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, false);
+        v4l2_stream(drv->ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, false);
+        ctx->streaming = false;
+        for (unsigned i = 0; i < ctx->pool.n; i++)
+            ctx->pool.slots[i].queued = false;
     }
-    for (uint32_t i = 0; i < drv->buffers.cap; i++) {
-        struct vareq_buffer *b = vareq_heap_at(&drv->buffers, i);
-        if (b && b->derived_ctx == ctx) {
-            b->derived_ctx = NULL;
-            b->derived_slot = NULL;
-            b->data = NULL;
-            b->size = 0;
-        }
-    }
-    pthread_mutex_unlock(&drv->lock);
+    /* the surfaces' last frames stay readable (images, derive, export) after the context:
+     * clients (ffmpeg on a size change) read frames decoded before they destroyed it */
+    orphan_frames(ctx, true);
     teardown(ctx);
     pthread_mutex_unlock(&ctx->lock);
-    pthread_mutex_destroy(&ctx->lock);
     vq_info("context 0x%x destroyed", id);
-    free(ctx);
+    /* another thread may be waiting for ctx->lock in vareq_surface_lock_ctx (ffmpeg reads
+     * old frames from one thread while its decoder thread replaces the context): the last
+     * of them frees the context */
+    vareq_context_unref(drv, ctx, true);
     /* also here: clients that exit on an error path never call vaTerminate */
     vareq_stats_write(drv);
     return VA_STATUS_SUCCESS;

@@ -9,6 +9,30 @@
 
 #include "driver.h"
 
+/* Export of a frame in orphaned memory (its context was destroyed or changed size since):
+ * new fds of the dma-bufs taken before the queue was freed. Consumes the reference. */
+static VAStatus export_orphan(struct vareq_driver *drv, struct vareq_surface *s,
+                              struct vareq_orphan *o, uint32_t flags,
+                              VADRMPRIMESurfaceDescriptor *d)
+{
+    int fds[VAREQ_SLOT_MAX_PLANES];
+    VAStatus st = VA_STATUS_SUCCESS;
+
+    if (o->mem.n_mem != o->cap.n_mem || vareq_orphan_mem_dup(o->ops, &o->mem, fds) < 0) {
+        st = VA_STATUS_ERROR_OPERATION_FAILED;
+    } else {
+        vareq_layout_export(&o->cap, fds, o->mem.length,
+                            s->width < o->width ? s->width : o->width,
+                            s->height < o->height ? s->height : o->height,
+                            (flags & VA_EXPORT_SURFACE_COMPOSED_LAYERS) != 0, d);
+        atomic_fetch_add(&drv->stats.exports, 1);
+        vq_dbg("export: surface 0x%x, orphaned memory %s, %u object(s)", s->id,
+               o->cap.info->name, o->cap.n_mem);
+    }
+    vareq_orphan_put(drv, o);
+    return st;
+}
+
 VAStatus vareq_ExportSurfaceHandle(VADriverContextP vctx, VASurfaceID sid, uint32_t mem_type,
                                    uint32_t flags, void *descriptor)
 {
@@ -31,8 +55,20 @@ VAStatus vareq_ExportSurfaceHandle(VADriverContextP vctx, VASurfaceID sid, uint3
         vq_dbg("ExportSurfaceHandle: no access flag given, exporting read-only");
     ctx = vareq_surface_lock_ctx(drv, s);
     if (!ctx) {
+        struct vareq_orphan *o = vareq_surface_orphan_get(drv, s);
+        if (o)
+            return export_orphan(drv, s, o, flags, d);
         vq_err("ExportSurfaceHandle: surface 0x%x is not a render target of a context", sid);
         return VA_STATUS_ERROR_INVALID_SURFACE;
+    }
+    if (!s->has_frame) {
+        /* its frame is from before a size change or from an earlier context: export that
+         * (a consumer that keeps the import sees later decodes only after re-exporting) */
+        struct vareq_orphan *o = vareq_surface_orphan_get(drv, s);
+        if (o) {
+            pthread_mutex_unlock(&ctx->lock);
+            return export_orphan(drv, s, o, flags, d);
+        }
     }
     st = vareq_ctx_ensure_slot(ctx, s);
     if (st != VA_STATUS_SUCCESS)

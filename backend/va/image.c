@@ -3,6 +3,7 @@
  * when it is one buffer (NV12, P010; pitches/offsets are the real layout from G_FMT). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "driver.h"
 
@@ -84,6 +85,70 @@ static VAStatus derive_detached(struct vareq_driver *drv, struct vareq_surface *
     return create_copy_image(drv, s->fourcc, s->width, s->height, image);
 }
 
+/* A surface whose frame is in orphaned memory (its context was destroyed or changed size
+ * since): the image maps that memory, holding a reference (o's reference moves to the
+ * image buffer on success, is dropped on failure). */
+static VAStatus derive_orphan(struct vareq_driver *drv, struct vareq_surface *s,
+                              struct vareq_orphan *o, VAImage *image)
+{
+    struct vareq_image *im;
+    struct vareq_buffer *b;
+    unsigned w, h;
+    size_t need;
+    VAStatus st;
+
+    if (o->mem.n_mem != 1 || o->cap.n_mem != 1 || o->mem.map[0] == MAP_FAILED) {
+        vq_info("DeriveImage: CAPTURE format %s has %u memory planes: not derivable",
+                o->cap.info->name, o->cap.n_mem);
+        vareq_orphan_put(drv, o);
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    w = s->width < o->cap_width ? s->width : o->cap_width;
+    h = s->height < o->cap_height ? s->height : o->cap_height;
+    need = o->cap.mem_size[0];
+    if (need > o->mem.length[0] || !vareq_layout_plane_fits(&o->cap, 0, w, h, need) ||
+        !vareq_layout_plane_fits(&o->cap, 1, w, h, need)) {
+        vq_warn("DeriveImage: %ux%u does not fit CAPTURE memory", w, h);
+        vareq_orphan_put(drv, o);
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    st = vareq_buffer_create_internal(drv, VA_INVALID_ID, VAImageBufferType, 0, 1, NULL, &b);
+    if (st != VA_STATUS_SUCCESS) {
+        vareq_orphan_put(drv, o);
+        return st;
+    }
+    im = calloc(1, sizeof(*im));
+    if (!im) {
+        vareq_buffer_destroy_obj(drv, b);
+        vareq_orphan_put(drv, o);
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    }
+    pthread_mutex_lock(&drv->lock);
+    b->data = o->mem.map[0];
+    b->size = b->element_size = need;
+    b->derived_orphan = o; /* the buffer owns the reference from now on */
+    pthread_mutex_unlock(&drv->lock);
+    if (vareq_layout_image(o->cap.info->va_fourcc, w, h, &im->va) < 0) {
+        vareq_buffer_destroy_obj(drv, b);
+        free(im);
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    im->va.buf = b->id;
+    im->va.data_size = (uint32_t)need;
+    for (unsigned p = 0; p < 2; p++) {
+        im->va.pitches[p] = o->cap.plane_pitch[p];
+        im->va.offsets[p] = (uint32_t)o->cap.plane_offset[p];
+    }
+    st = add_image(drv, im, image);
+    if (st != VA_STATUS_SUCCESS) {
+        vareq_buffer_destroy_obj(drv, b);
+        free(im);
+        return st;
+    }
+    atomic_fetch_add(&drv->stats.images_read, 1);
+    return VA_STATUS_SUCCESS;
+}
+
 VAStatus vareq_DeriveImage(VADriverContextP vctx, VASurfaceID sid, VAImage *image)
 {
     struct vareq_driver *drv = vareq_drv(vctx);
@@ -101,9 +166,19 @@ VAStatus vareq_DeriveImage(VADriverContextP vctx, VASurfaceID sid, VAImage *imag
     if (!image)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     ctx = vareq_surface_lock_ctx(drv, s);
-    if (!ctx)
-        return derive_detached(drv, s, image);
+    if (!ctx) {
+        struct vareq_orphan *o = vareq_surface_orphan_get(drv, s);
+        return o ? derive_orphan(drv, s, o, image) : derive_detached(drv, s, image);
+    }
     st = vareq_ctx_sync_surface(ctx, s);
+    if (st == VA_STATUS_SUCCESS && !s->has_frame) {
+        /* its frame is from before a size change or from an earlier context */
+        struct vareq_orphan *o = vareq_surface_orphan_get(drv, s);
+        if (o) {
+            pthread_mutex_unlock(&ctx->lock);
+            return derive_orphan(drv, s, o, image);
+        }
+    }
     if (st == VA_STATUS_SUCCESS)
         st = vareq_ctx_ensure_slot(ctx, s);
     if (st != VA_STATUS_SUCCESS)
@@ -198,16 +273,80 @@ static bool plane_fits(size_t off, size_t pitch, size_t rows, size_t row_bytes, 
     return off + (rows - 1) * pitch + row_bytes <= size;
 }
 
+/* Copies a region of a frame in memory of layout l (CAPTURE format size cap_w x cap_h)
+ * into the image buffer b; x, y even. */
+static VAStatus copy_frame(const struct vareq_layout *l, unsigned cap_w, unsigned cap_h,
+                           void *const *maps, const size_t *lengths, unsigned n_mem,
+                           const struct vareq_surface *s, int x, int y, unsigned width,
+                           unsigned height, const struct vareq_image *im,
+                           struct vareq_buffer *b)
+{
+    unsigned w, h, bps;
+
+    if (im->va.format.fourcc != l->info->va_fourcc) {
+        vq_info("GetImage: image format 0x%08x, the surface holds %s (no conversion)",
+                im->va.format.fourcc, l->info->name);
+        return VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
+    }
+    bps = l->info->bytes_per_sample;
+    /* clip the region to the surface, the CAPTURE format and the image */
+    w = width;
+    h = height;
+    if ((unsigned)x >= s->width || (unsigned)y >= s->height || (unsigned)x >= cap_w ||
+        (unsigned)y >= cap_h)
+        return VA_STATUS_ERROR_INVALID_PARAMETER;
+    if (w > s->width - (unsigned)x) w = s->width - (unsigned)x;
+    if (h > s->height - (unsigned)y) h = s->height - (unsigned)y;
+    if (w > cap_w - (unsigned)x) w = cap_w - (unsigned)x;
+    if (h > cap_h - (unsigned)y) h = cap_h - (unsigned)y;
+    if (w > im->va.width) w = im->va.width;
+    if (h > im->va.height) h = im->va.height;
+
+    for (unsigned p = 0; p < 2; p++) {
+        unsigned m = l->plane_mem[p];
+        unsigned rows = p == 0 ? h : (h + 1) / 2;
+        size_t row_bytes = (size_t)(p == 0 ? w : ((w + 1) & ~1u)) * bps;
+        size_t src_off = l->plane_offset[p] + (size_t)(p == 0 ? y : y / 2) * l->plane_pitch[p] +
+                         (size_t)x * bps;
+        const uint8_t *src;
+        uint8_t *dst = b->data;
+        if (m >= n_mem || m >= VAREQ_SLOT_MAX_PLANES || maps[m] == MAP_FAILED || !maps[m] ||
+            !plane_fits(src_off, l->plane_pitch[p], rows, row_bytes, lengths[m]) ||
+            !plane_fits(im->va.offsets[p], im->va.pitches[p], rows, row_bytes, b->size)) {
+            vq_err("GetImage: region %ux%u+%d+%d plane %u out of bounds", w, h, x, y, p);
+            return VA_STATUS_ERROR_INVALID_PARAMETER;
+        }
+        src = (const uint8_t *)maps[m] + src_off;
+        for (unsigned r = 0; r < rows; r++)
+            memcpy(dst + im->va.offsets[p] + (size_t)r * im->va.pitches[p],
+                   src + (size_t)r * l->plane_pitch[p], row_bytes);
+    }
+    return VA_STATUS_SUCCESS;
+}
+
+/* GetImage from orphaned memory (consumes the reference). */
+static VAStatus get_image_orphan(struct vareq_driver *drv, struct vareq_surface *s,
+                                 struct vareq_orphan *o, int x, int y, unsigned width,
+                                 unsigned height, const struct vareq_image *im,
+                                 struct vareq_buffer *b)
+{
+    VAStatus st = copy_frame(&o->cap, o->cap_width, o->cap_height, o->mem.map, o->mem.length,
+                             o->mem.n_mem, s, x, y, width, height, im, b);
+    vareq_orphan_put(drv, o);
+    if (st == VA_STATUS_SUCCESS)
+        atomic_fetch_add(&drv->stats.images_read, 1);
+    return st;
+}
+
 VAStatus vareq_GetImage(VADriverContextP vctx, VASurfaceID sid, int x, int y,
                         unsigned int width, unsigned int height, VAImageID image)
 {
     struct vareq_driver *drv = vareq_drv(vctx);
     struct vareq_surface *s = vareq_surface_get(drv, sid);
     struct vareq_image *im = vareq_image_get(drv, image);
-    const struct vareq_layout *l;
     struct vareq_context *ctx;
+    struct vareq_orphan *o;
     struct vareq_buffer *b;
-    unsigned w, h, bps;
     VAStatus st = VA_STATUS_SUCCESS;
 
     if (!s)
@@ -221,6 +360,9 @@ VAStatus vareq_GetImage(VADriverContextP vctx, VASurfaceID sid, int x, int y,
         return VA_STATUS_ERROR_INVALID_IMAGE;
     ctx = vareq_surface_lock_ctx(drv, s);
     if (!ctx) {
+        o = vareq_surface_orphan_get(drv, s);
+        if (o)
+            return get_image_orphan(drv, s, o, x, y, width, height, im, b);
         vq_info("GetImage: surface 0x%x was never decoded", sid);
         return VA_STATUS_ERROR_INVALID_SURFACE;
     }
@@ -228,53 +370,18 @@ VAStatus vareq_GetImage(VADriverContextP vctx, VASurfaceID sid, int x, int y,
     if (st != VA_STATUS_SUCCESS)
         goto out;
     if (!s->has_frame || !s->slot) {
+        /* a frame from before a size change or from an earlier context? */
+        o = vareq_surface_orphan_get(drv, s);
+        pthread_mutex_unlock(&ctx->lock);
+        if (o)
+            return get_image_orphan(drv, s, o, x, y, width, height, im, b);
         vq_info("GetImage: surface 0x%x holds no frame", sid);
-        st = VA_STATUS_ERROR_INVALID_SURFACE;
-        goto out;
+        return VA_STATUS_ERROR_INVALID_SURFACE;
     }
-    l = &ctx->cap;
-    if (im->va.format.fourcc != l->info->va_fourcc) {
-        vq_info("GetImage: image format 0x%08x, the surface holds %s (no conversion)",
-                im->va.format.fourcc, l->info->name);
-        st = VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
-        goto out;
-    }
-    bps = l->info->bytes_per_sample;
-    /* clip the region to the surface, the CAPTURE format and the image */
-    w = width;
-    h = height;
-    if ((unsigned)x >= s->width || (unsigned)y >= s->height) {
-        st = VA_STATUS_ERROR_INVALID_PARAMETER;
-        goto out;
-    }
-    if (w > s->width - (unsigned)x) w = s->width - (unsigned)x;
-    if (h > s->height - (unsigned)y) h = s->height - (unsigned)y;
-    if (w > ctx->cap_width - (unsigned)x) w = ctx->cap_width - (unsigned)x;
-    if (h > ctx->cap_height - (unsigned)y) h = ctx->cap_height - (unsigned)y;
-    if (w > im->va.width) w = im->va.width;
-    if (h > im->va.height) h = im->va.height;
-
-    for (unsigned p = 0; p < 2; p++) {
-        unsigned m = l->plane_mem[p];
-        unsigned rows = p == 0 ? h : (h + 1) / 2;
-        size_t row_bytes = (size_t)(p == 0 ? w : ((w + 1) & ~1u)) * bps;
-        size_t src_off = l->plane_offset[p] + (size_t)(p == 0 ? y : y / 2) * l->plane_pitch[p] +
-                         (size_t)x * bps;
-        const uint8_t *src;
-        uint8_t *dst = b->data;
-        if (m >= s->slot->n_mem || !plane_fits(src_off, l->plane_pitch[p], rows, row_bytes,
-                                               s->slot->length[m]) ||
-            !plane_fits(im->va.offsets[p], im->va.pitches[p], rows, row_bytes, b->size)) {
-            vq_err("GetImage: region %ux%u+%d+%d plane %u out of bounds", w, h, x, y, p);
-            st = VA_STATUS_ERROR_INVALID_PARAMETER;
-            goto out;
-        }
-        src = (const uint8_t *)s->slot->map[m] + src_off;
-        for (unsigned r = 0; r < rows; r++)
-            memcpy(dst + im->va.offsets[p] + (size_t)r * im->va.pitches[p],
-                   src + (size_t)r * l->plane_pitch[p], row_bytes);
-    }
-    atomic_fetch_add(&drv->stats.images_read, 1);
+    st = copy_frame(&ctx->cap, ctx->cap_width, ctx->cap_height, s->slot->map,
+                    s->slot->length, s->slot->n_mem, s, x, y, width, height, im, b);
+    if (st == VA_STATUS_SUCCESS)
+        atomic_fetch_add(&drv->stats.images_read, 1);
 out:
     pthread_mutex_unlock(&ctx->lock);
     return st;

@@ -389,6 +389,8 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     slot->queued = true;
     s->slot = slot;
     s->has_frame = true;
+    /* a frame kept from before a size change / an earlier context is replaced */
+    vareq_surface_drop_orphan(ctx->drv, s);
     s->ts_ns = req->ts_ns;
     s->content_seq = ++ctx->seq;
     s->pending = req;

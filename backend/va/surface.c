@@ -7,6 +7,52 @@
 
 #include "driver.h"
 
+/* ---- orphans (driver.h) ---- */
+
+void vareq_orphan_free(struct vareq_orphan *o)
+{
+    if (!o)
+        return;
+    vareq_orphan_mem_free(o->ops, &o->mem);
+    free(o);
+}
+
+struct vareq_orphan *vareq_surface_orphan_get(struct vareq_driver *drv, struct vareq_surface *s)
+{
+    struct vareq_orphan *o;
+
+    pthread_mutex_lock(&drv->lock);
+    o = s->orphan;
+    if (o)
+        o->refs++;
+    pthread_mutex_unlock(&drv->lock);
+    return o;
+}
+
+void vareq_orphan_put(struct vareq_driver *drv, struct vareq_orphan *o)
+{
+    bool last;
+
+    if (!o)
+        return;
+    pthread_mutex_lock(&drv->lock);
+    last = --o->refs == 0;
+    pthread_mutex_unlock(&drv->lock);
+    if (last)
+        vareq_orphan_free(o);
+}
+
+void vareq_surface_drop_orphan(struct vareq_driver *drv, struct vareq_surface *s)
+{
+    struct vareq_orphan *o;
+
+    pthread_mutex_lock(&drv->lock);
+    o = s->orphan;
+    s->orphan = NULL;
+    pthread_mutex_unlock(&drv->lock);
+    vareq_orphan_put(drv, o);
+}
+
 static VAStatus create_surfaces(struct vareq_driver *drv, unsigned format, uint32_t fourcc,
                                 unsigned width, unsigned height, VASurfaceID *surfaces,
                                 unsigned num)
@@ -131,6 +177,7 @@ VAStatus vareq_DestroySurfaces(VADriverContextP vctx, VASurfaceID *list, int num
             vareq_ctx_detach_surface(ctx, s);
             pthread_mutex_unlock(&ctx->lock);
         }
+        vareq_surface_drop_orphan(drv, s);
         pthread_mutex_lock(&drv->lock);
         vareq_heap_remove(&drv->surfaces, list[i]);
         pthread_mutex_unlock(&drv->lock);

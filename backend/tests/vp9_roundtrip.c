@@ -38,16 +38,17 @@ struct model {
     uint64_t next_ts;
 };
 
-static struct pic *pic_new(struct model *m, unsigned w, unsigned h)
+static struct pic *pic_new(struct model *m, unsigned w, unsigned h, unsigned depth)
 {
     struct pic *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
-    unsigned bpl = (w + 63) & ~63u;
+    unsigned sb = depth > 8 ? 2 : 1;
+    unsigned bpl = (w * sb + 63) & ~63u;
     size_t luma = (size_t)bpl * h, total = luma + (size_t)bpl * ((h + 1) / 2);
-    /* NV12 single plane (simdev/codecs/codec.h struct sim_picture). */
-    p->sp.fourcc = V4L2_PIX_FMT_NV12;
-    p->sp.bit_depth = 8;
+    /* NV12 or P010 single plane (simdev/codecs/codec.h struct sim_picture). */
+    p->sp.fourcc = depth > 8 ? V4L2_PIX_FMT_P010 : V4L2_PIX_FMT_NV12;
+    p->sp.bit_depth = depth > 8 ? 10 : 8;
     p->sp.num_mem_planes = 1;
     p->sp.plane[0].bytesperline = bpl;
     p->sp.plane[1].bytesperline = bpl;
@@ -95,23 +96,45 @@ static void model_reset(struct model *m)
     }
 }
 
+/* MD5 of the I420 planes; P010 samples are hashed as 16-bit little-endian values
+ * (value >> 6), like libvpx's 16-bit images. */
 static void md5_nv12(const struct sim_picture *p, char hex[33])
 {
     struct vp9_md5 m;
     uint8_t d[16];
-    vp9_md5_init(&m);
-    for (uint32_t y = 0; y < p->height; y++)
-        vp9_md5_update(&m, p->plane[0].data + (size_t)y * p->plane[0].bytesperline, p->width);
+    size_t sb = p->fourcc == V4L2_PIX_FMT_P010 ? 2 : 1;
     uint32_t cw = (p->width + 1) / 2, ch = (p->height + 1) / 2;
-    uint8_t *row = malloc(cw ? cw : 1);
+    uint8_t *row = malloc((size_t)(p->width + 1) * sb);
     if (!row)
         abort();
+    vp9_md5_init(&m);
+    for (uint32_t y = 0; y < p->height; y++) {
+        const uint8_t *s = p->plane[0].data + (size_t)y * p->plane[0].bytesperline;
+        for (uint32_t x = 0; x < p->width; x++) {
+            if (sb == 1) {
+                row[x] = s[x];
+            } else {
+                unsigned v = (unsigned)(s[2 * x] | s[2 * x + 1] << 8) >> 6;
+                row[2 * x] = (uint8_t)(v & 0xff);
+                row[2 * x + 1] = (uint8_t)(v >> 8);
+            }
+        }
+        vp9_md5_update(&m, row, p->width * sb);
+    }
     for (int c = 0; c < 2; c++)
         for (uint32_t y = 0; y < ch; y++) {
             const uint8_t *s = p->plane[1].data + (size_t)y * p->plane[1].bytesperline;
-            for (uint32_t x = 0; x < cw; x++)
-                row[x] = s[2 * x + c];
-            vp9_md5_update(&m, row, cw);
+            for (uint32_t x = 0; x < cw; x++) {
+                if (sb == 1) {
+                    row[x] = s[2 * x + c];
+                } else {
+                    size_t o = (2 * (size_t)x + (size_t)c) * 2;
+                    unsigned v = (unsigned)(s[o] | s[o + 1] << 8) >> 6;
+                    row[2 * x] = (uint8_t)(v & 0xff);
+                    row[2 * x + 1] = (uint8_t)(v >> 8);
+                }
+            }
+            vp9_md5_update(&m, row, cw * sb);
         }
     free(row);
     vp9_md5_final(&m, d);
@@ -122,12 +145,13 @@ static void md5_img(const vpx_image_t *img, char hex[33])
 {
     struct vp9_md5 m;
     uint8_t d[16];
+    size_t sb = (img->fmt & VPX_IMG_FMT_HIGHBITDEPTH) ? 2 : 1;
     vp9_md5_init(&m);
     for (int pl = 0; pl < 3; pl++) {
         unsigned w = pl ? (img->d_w + img->x_chroma_shift) >> img->x_chroma_shift : img->d_w;
         unsigned h = pl ? (img->d_h + img->y_chroma_shift) >> img->y_chroma_shift : img->d_h;
         for (unsigned y = 0; y < h; y++)
-            vp9_md5_update(&m, img->planes[pl] + (size_t)y * (size_t)img->stride[pl], w);
+            vp9_md5_update(&m, img->planes[pl] + (size_t)y * (size_t)img->stride[pl], w * sb);
     }
     vp9_md5_final(&m, d);
     vp9_md5_hex(d, hex);
@@ -198,9 +222,13 @@ struct stats {
  * shown frames (returns 1), 0 for hidden frames, negative on error. */
 static uint32_t rnd(void);
 
+/* A control mutation for the sensitivity run (--mutate). */
+typedef void (*vp9_mut_fn)(struct v4l2_ctrl_vp9_frame *f, struct v4l2_ctrl_vp9_compressed_hdr *h);
+
 static int roundtrip_frame(struct vp9_parser_state *ps, struct sim_vp9 *eng, struct model *m,
-                           bool mutate_ctrls, const uint8_t *data, size_t size, char out_md5[33],
-                           unsigned *ow, unsigned *oh, char *err, size_t errlen)
+                           bool mutate_ctrls, vp9_mut_fn mut, const uint8_t *data, size_t size,
+                           char out_md5[33], unsigned *ow, unsigned *oh, char *err,
+                           size_t errlen)
 {
     struct vp9_frame_hdr h;
     int r = vp9_parse_frame(ps, data, size, &h, err, errlen);
@@ -230,6 +258,10 @@ static int roundtrip_frame(struct vp9_parser_state *ps, struct sim_vp9 *eng, str
         f.last_frame_ts = ts[0];
         f.golden_frame_ts = ts[1];
         f.alt_frame_ts = ts[2];
+    }
+    if (mut)
+        mut(&f, &h.hdr);
+    if (!intra) {
         /* the device side: resolve timestamps to CAPTURE buffers */
         const uint64_t t3[3] = { f.last_frame_ts, f.golden_frame_ts, f.alt_frame_ts };
         for (int i = 0; i < 3; i++) {
@@ -237,7 +269,8 @@ static int roundtrip_frame(struct vp9_parser_state *ps, struct sim_vp9 *eng, str
             refs[i] = p ? &p->sp : NULL;
         }
     }
-    struct pic *dst = pic_new(m, f.frame_width_minus_1 + 1u, f.frame_height_minus_1 + 1u);
+    struct pic *dst = pic_new(m, f.frame_width_minus_1 + 1u, f.frame_height_minus_1 + 1u,
+                              f.bit_depth);
     if (!dst) {
         snprintf(err, errlen, "out of memory");
         return -ENOMEM;
@@ -310,7 +343,7 @@ static int run_compare(const char *path, bool verbose)
             char md5[33];
             unsigned w = 0, h = 0;
             st.frames++;
-            int s = roundtrip_frame(&ps, eng, &m, false, data + offs[i], sizes[i], md5, &w, &h, err,
+            int s = roundtrip_frame(&ps, eng, &m, false, NULL, data + offs[i], sizes[i], md5, &w, &h, err,
                                     sizeof(err));
             if (s < 0) {
                 printf("packet %d frame %d: error %d: %s\n", pkt, i, s, err);
@@ -410,7 +443,7 @@ static int run_fuzz(const char *path, unsigned iters)
             }
             char md5[33];
             unsigned w, h;
-            int s = roundtrip_frame(&ps, eng, &m, mutate_ctrls, buf, n, md5, &w, &h, err,
+            int s = roundtrip_frame(&ps, eng, &m, mutate_ctrls, NULL, buf, n, md5, &w, &h, err,
                                     sizeof(err));
             if (s < 0)
                 failed++;
@@ -428,11 +461,232 @@ static int run_fuzz(const char *path, unsigned iters)
     return 0;
 }
 
+/* ---- sensitivity (--mutate): every control field, mutated in every frame, must change
+ * the output or fail a request ---- */
+
+struct collect {
+    char (*md5)[33];
+    size_t n, cap, errors;
+};
+
+static int run_collect(const char *path, vp9_mut_fn mut, struct collect *c)
+{
+    struct vp9_ivf ivf;
+    char err[256];
+    memset(c, 0, sizeof(*c));
+    if (vp9_ivf_open(&ivf, path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    struct vp9_parser_state ps;
+    vp9_parser_init(&ps);
+    struct sim_vp9 *eng = sim_vp9_create();
+    struct model m = { 0 };
+    const uint8_t *data;
+    size_t size;
+    if (!eng) {
+        vp9_ivf_close(&ivf);
+        return -1;
+    }
+    while (vp9_ivf_next(&ivf, &data, &size) > 0) {
+        size_t offs[VP9_MAX_SUPERFRAME_FRAMES], sizes[VP9_MAX_SUPERFRAME_FRAMES];
+        int nf = vp9_superframe_split(data, size, offs, sizes);
+        for (int i = 0; i < nf; i++) {
+            char md5[33];
+            unsigned w = 0, h = 0;
+            int r = roundtrip_frame(&ps, eng, &m, false, mut, data + offs[i], sizes[i], md5, &w,
+                                    &h, err, sizeof(err));
+            if (r < 0) {
+                c->errors++;
+                continue;
+            }
+            if (r == 0)
+                continue;
+            if (c->n == c->cap) {
+                c->cap = c->cap ? c->cap * 2 : 64;
+                c->md5 = realloc(c->md5, c->cap * sizeof(*c->md5));
+                if (!c->md5)
+                    abort();
+            }
+            memcpy(c->md5[c->n++], md5, 33);
+        }
+    }
+    model_reset(&m);
+    sim_vp9_destroy(eng);
+    vp9_ivf_close(&ivf);
+    return 0;
+}
+
+#define XOR_ALL(field, v)                                                                      \
+    do {                                                                                       \
+        uint8_t *p_ = (uint8_t *)&(field);                                                     \
+        for (size_t i_ = 0; i_ < sizeof(field); i_++)                                          \
+            p_[i_] ^= (uint8_t)(v);                                                            \
+    } while (0)
+#define VMUT(name, expr)                                                                       \
+    static void vmut_##name(struct v4l2_ctrl_vp9_frame *f,                                     \
+                            struct v4l2_ctrl_vp9_compressed_hdr *h)                            \
+    {                                                                                          \
+        (void)f;                                                                               \
+        (void)h;                                                                               \
+        expr;                                                                                  \
+    }
+VMUT(lf_ref_deltas, f->lf.ref_deltas[1] ^= 3)
+VMUT(lf_mode_deltas, f->lf.mode_deltas[0] ^= 3)
+VMUT(lf_level, f->lf.level ^= 9)
+VMUT(lf_sharpness, f->lf.sharpness ^= 3)
+VMUT(lf_flag_delta_enabled, f->lf.flags ^= V4L2_VP9_LOOP_FILTER_FLAG_DELTA_ENABLED)
+VMUT(lf_flag_delta_update, f->lf.flags ^= V4L2_VP9_LOOP_FILTER_FLAG_DELTA_UPDATE)
+VMUT(q_base_q_idx, f->quant.base_q_idx ^= 5)
+VMUT(q_delta_y_dc, f->quant.delta_q_y_dc ^= 3)
+VMUT(q_delta_uv_dc, f->quant.delta_q_uv_dc ^= 3)
+VMUT(q_delta_uv_ac, f->quant.delta_q_uv_ac ^= 3)
+VMUT(seg_feature_data, f->seg.feature_data[1][0] ^= 9)
+VMUT(seg_feature_enabled, XOR_ALL(f->seg.feature_enabled, 1))
+VMUT(seg_tree_probs, f->seg.tree_probs[0] ^= 0x20)
+VMUT(seg_pred_probs, f->seg.pred_probs[0] ^= 0x20)
+VMUT(seg_flag_enabled, f->seg.flags ^= V4L2_VP9_SEGMENTATION_FLAG_ENABLED)
+VMUT(seg_flag_update_map, f->seg.flags ^= V4L2_VP9_SEGMENTATION_FLAG_UPDATE_MAP)
+VMUT(seg_flag_temporal_update, f->seg.flags ^= V4L2_VP9_SEGMENTATION_FLAG_TEMPORAL_UPDATE)
+VMUT(seg_flag_update_data, f->seg.flags ^= V4L2_VP9_SEGMENTATION_FLAG_UPDATE_DATA)
+VMUT(seg_flag_abs_or_delta, f->seg.flags ^= V4L2_VP9_SEGMENTATION_FLAG_ABS_OR_DELTA_UPDATE)
+VMUT(flag_key_frame, f->flags ^= V4L2_VP9_FRAME_FLAG_KEY_FRAME)
+VMUT(flag_show_frame, f->flags ^= V4L2_VP9_FRAME_FLAG_SHOW_FRAME)
+VMUT(flag_error_resilient, f->flags ^= V4L2_VP9_FRAME_FLAG_ERROR_RESILIENT)
+VMUT(flag_intra_only, f->flags ^= V4L2_VP9_FRAME_FLAG_INTRA_ONLY)
+VMUT(flag_allow_high_prec_mv, f->flags ^= V4L2_VP9_FRAME_FLAG_ALLOW_HIGH_PREC_MV)
+VMUT(flag_refresh_frame_ctx, f->flags ^= V4L2_VP9_FRAME_FLAG_REFRESH_FRAME_CTX)
+VMUT(flag_parallel_dec_mode, f->flags ^= V4L2_VP9_FRAME_FLAG_PARALLEL_DEC_MODE)
+VMUT(flag_x_subsampling, f->flags ^= V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING)
+VMUT(flag_y_subsampling, f->flags ^= V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING)
+VMUT(flag_color_range_full, f->flags ^= V4L2_VP9_FRAME_FLAG_COLOR_RANGE_FULL_SWING)
+VMUT(compressed_header_size, f->compressed_header_size += 1)
+VMUT(uncompressed_header_size, f->uncompressed_header_size += 1)
+VMUT(frame_width_minus_1, f->frame_width_minus_1 ^= 8)
+VMUT(frame_height_minus_1, f->frame_height_minus_1 ^= 8)
+VMUT(render_width_minus_1, f->render_width_minus_1 ^= 8)
+VMUT(render_height_minus_1, f->render_height_minus_1 ^= 8)
+VMUT(last_frame_ts, f->last_frame_ts += 1)
+VMUT(golden_frame_ts, f->golden_frame_ts += 1)
+VMUT(alt_frame_ts, f->alt_frame_ts += 1)
+VMUT(ref_frame_sign_bias, f->ref_frame_sign_bias ^= 0x6)
+VMUT(reset_frame_context, f->reset_frame_context ^= 2)
+VMUT(frame_context_idx, f->frame_context_idx ^= 1)
+VMUT(profile, f->profile ^= 2)
+VMUT(bit_depth, f->bit_depth ^= 2)
+VMUT(interpolation_filter, f->interpolation_filter ^= 1)
+VMUT(tile_cols_log2, f->tile_cols_log2 ^= 1)
+VMUT(tile_rows_log2, f->tile_rows_log2 ^= 1)
+VMUT(reference_mode, f->reference_mode ^= 1)
+VMUT(hdr_tx_mode, h->tx_mode ^= 1)
+VMUT(hdr_tx8, XOR_ALL(h->tx8, 0x11))
+VMUT(hdr_tx16, XOR_ALL(h->tx16, 0x11))
+VMUT(hdr_tx32, XOR_ALL(h->tx32, 0x11))
+VMUT(hdr_coef, XOR_ALL(h->coef, 0x11))
+VMUT(hdr_skip, XOR_ALL(h->skip, 0x11))
+VMUT(hdr_inter_mode, XOR_ALL(h->inter_mode, 0x11))
+VMUT(hdr_interp_filter, XOR_ALL(h->interp_filter, 0x11))
+VMUT(hdr_is_inter, XOR_ALL(h->is_inter, 0x11))
+VMUT(hdr_comp_mode, XOR_ALL(h->comp_mode, 0x11))
+VMUT(hdr_single_ref, XOR_ALL(h->single_ref, 0x11))
+VMUT(hdr_comp_ref, XOR_ALL(h->comp_ref, 0x11))
+VMUT(hdr_y_mode, XOR_ALL(h->y_mode, 0x11))
+VMUT(hdr_uv_mode, XOR_ALL(h->uv_mode, 0x11))
+VMUT(hdr_partition, XOR_ALL(h->partition, 0x11))
+VMUT(hdr_mv_joint, XOR_ALL(h->mv.joint, 0x11))
+VMUT(hdr_mv_sign, XOR_ALL(h->mv.sign, 0x11))
+VMUT(hdr_mv_classes, XOR_ALL(h->mv.classes, 0x11))
+VMUT(hdr_mv_class0_bit, XOR_ALL(h->mv.class0_bit, 0x11))
+VMUT(hdr_mv_bits, XOR_ALL(h->mv.bits, 0x11))
+VMUT(hdr_mv_class0_fr, XOR_ALL(h->mv.class0_fr, 0x11))
+VMUT(hdr_mv_fr, XOR_ALL(h->mv.fr, 0x11))
+VMUT(hdr_mv_class0_hp, XOR_ALL(h->mv.class0_hp, 0x11))
+VMUT(hdr_mv_hp, XOR_ALL(h->mv.hp, 0x11))
+
+static const struct {
+    const char *name;
+    vp9_mut_fn fn;
+} vp9_mutations[] = {
+#define M(n) { #n, vmut_##n }
+    M(lf_ref_deltas), M(lf_mode_deltas), M(lf_level), M(lf_sharpness),
+    M(lf_flag_delta_enabled), M(lf_flag_delta_update), M(q_base_q_idx), M(q_delta_y_dc),
+    M(q_delta_uv_dc), M(q_delta_uv_ac), M(seg_feature_data), M(seg_feature_enabled),
+    M(seg_tree_probs), M(seg_pred_probs), M(seg_flag_enabled), M(seg_flag_update_map),
+    M(seg_flag_temporal_update), M(seg_flag_update_data), M(seg_flag_abs_or_delta),
+    M(flag_key_frame), M(flag_show_frame), M(flag_error_resilient), M(flag_intra_only),
+    M(flag_allow_high_prec_mv), M(flag_refresh_frame_ctx), M(flag_parallel_dec_mode),
+    M(flag_x_subsampling), M(flag_y_subsampling), M(flag_color_range_full),
+    M(compressed_header_size), M(uncompressed_header_size), M(frame_width_minus_1),
+    M(frame_height_minus_1), M(render_width_minus_1), M(render_height_minus_1),
+    M(last_frame_ts), M(golden_frame_ts), M(alt_frame_ts), M(ref_frame_sign_bias),
+    M(reset_frame_context), M(frame_context_idx), M(profile), M(bit_depth),
+    M(interpolation_filter), M(tile_cols_log2), M(tile_rows_log2), M(reference_mode),
+    M(hdr_tx_mode), M(hdr_tx8), M(hdr_tx16), M(hdr_tx32), M(hdr_coef), M(hdr_skip),
+    M(hdr_inter_mode), M(hdr_interp_filter), M(hdr_is_inter), M(hdr_comp_mode),
+    M(hdr_single_ref), M(hdr_comp_ref), M(hdr_y_mode), M(hdr_uv_mode), M(hdr_partition),
+    M(hdr_mv_joint), M(hdr_mv_sign), M(hdr_mv_classes), M(hdr_mv_class0_bit), M(hdr_mv_bits),
+    M(hdr_mv_class0_fr), M(hdr_mv_fr), M(hdr_mv_class0_hp), M(hdr_mv_hp),
+#undef M
+};
+
+/* Fields that legitimately cannot change the decoded output (docs/conformance.md). */
+static const char *const vp9_legit_insensitive[] = {
+    "render_width_minus_1",  /* display size hint; the decoded frame is frame_width */
+    "render_height_minus_1",
+    "flag_color_range_full", /* signalling only; samples are not changed by the decoder */
+    "flag_show_frame",       /* a stateless decoder decodes and writes hidden frames too */
+    "lf_flag_delta_update",  /* the control carries the deltas in effect either way */
+    "seg_flag_update_data",  /* the control carries the feature data in effect either way */
+};
+
+static int run_sensitivity(int nfiles, char **files)
+{
+    size_t n = sizeof(vp9_mutations) / sizeof(vp9_mutations[0]);
+    unsigned sensitive = 0, unexpected = 0;
+    struct collect *base = calloc((size_t)nfiles, sizeof(*base));
+    if (!base)
+        return 2;
+    for (int i = 0; i < nfiles; i++)
+        if (run_collect(files[i], NULL, &base[i]) < 0 || base[i].errors) {
+            fprintf(stderr, "%s: the unmutated stream does not decode cleanly\n", files[i]);
+            return 2;
+        }
+    for (size_t k = 0; k < n; k++) {
+        bool changed = false, failed = false;
+        for (int i = 0; i < nfiles && !changed && !failed; i++) {
+            struct collect c;
+            if (run_collect(files[i], vp9_mutations[k].fn, &c) < 0)
+                return 2;
+            failed = c.errors > 0;
+            changed = c.n != base[i].n ||
+                      (c.n && memcmp(c.md5, base[i].md5, c.n * sizeof(*c.md5)) != 0);
+            free(c.md5);
+        }
+        bool legit = false;
+        for (size_t j = 0; j < sizeof(vp9_legit_insensitive) / sizeof(vp9_legit_insensitive[0]); j++)
+            legit |= !strcmp(vp9_legit_insensitive[j], vp9_mutations[k].name);
+        printf("%-28s %s\n", vp9_mutations[k].name,
+               failed ? "request fails" : changed ? "output changes"
+                        : legit ? "no effect (legitimate, documented)" : "NO EFFECT");
+        sensitive += failed || changed;
+        unexpected += !(failed || changed) && !legit;
+    }
+    printf("vp9 sensitivity: %u/%zu fields change the output or fail the request; %zu without "
+           "effect are documented, %u are not\n", sensitive, n, n - sensitive - unexpected,
+           unexpected);
+    for (int i = 0; i < nfiles; i++)
+        free(base[i].md5);
+    free(base);
+    return unexpected ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     bool verbose = false;
     unsigned fuzz = 0;
     const char *path = NULL;
+    if (argc > 2 && !strcmp(argv[1], "--mutate"))
+        return run_sensitivity(argc - 2, argv + 2);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-v"))
             verbose = true;

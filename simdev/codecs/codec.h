@@ -101,10 +101,14 @@ struct sim_ctrl_def {
     int64_t min, max, step, def;
     uint64_t menu_skip_mask;  /* MENU: values that are not offered */
     const char *const *menu;  /* MENU: item names indexed by value (max + 1 entries) */
-    /* Compound: sets one element to its default (std_init_compound); NULL = zeros. */
+    /* Compound: the core first applies the kernel's std_init_compound() for the type
+     * (core/ctrls_std.c); init() then sets a driver-specific default (v4l2_ctrl_config
+     * p_def). Usually NULL. */
     void (*init)(void *elem);
-    /* Compound: validates one element in place like std_validate_compound (may clear
-     * reserved fields, as zero_reserved() does). 0 or -EINVAL. NULL = anything goes. */
+    /* Compound: the core first applies the kernel's std_validate_compound() for the type
+     * (core/ctrls_std.c: ranges, flags, reserved fields cleared); validate() adds the
+     * modelled driver's try_ctrl checks (e.g. rkvdec rejecting 10-bit H.264 SPS). 0 or
+     * -EINVAL. NULL = no driver checks. Do not repeat the kernel's rules here. */
     int (*validate)(void *elem);
 };
 

@@ -1,6 +1,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +22,12 @@ static bool name_is(const char *name, const char *p, size_t len)
     return strlen(name) == len && strncmp(name, p, len) == 0;
 }
 
-/* Looks a fault name up in the generic table, then in every codec's table. */
+/* Looks a fault up: device faults, the generic table, then every codec's table. */
 static int add_fault(struct sim_config *cfg, const char *p, size_t len)
 {
+    int dev = sim_config_parse_dev_fault(&cfg->dev, p, len);
+    if (dev != 0)
+        return dev < 0 ? dev : 0;
     for (size_t i = 0; i < sizeof(generic_faults) / sizeof(generic_faults[0]); i++) {
         if (name_is(generic_faults[i].name, p, len)) {
             cfg->faults |= generic_faults[i].bit;
@@ -67,6 +72,31 @@ static int parse_faults(struct sim_config *cfg, const char *list)
     return 0;
 }
 
+/* One fault per line; blank lines and '#' comments are ignored. */
+static int parse_fault_file(struct sim_config *cfg, const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        sim_err("VAREQ_SIM_FAULTS_FILE: cannot open %s: %s", path, strerror(errno));
+        return -ENODEV;
+    }
+    char line[256];
+    int ret = 0;
+    while (!ret && fgets(line, sizeof(line), f)) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t len = strcspn(p, " \t\r\n");
+        if (len > 0)
+            ret = add_fault(cfg, p, len);
+    }
+    fclose(f);
+    return ret;
+}
+
 int sim_config_parse(struct sim_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
@@ -95,7 +125,13 @@ int sim_config_parse(struct sim_config *cfg)
     }
 
     const char *faults = getenv("VAREQ_SIM_FAULTS");
-    if (faults)
-        return parse_faults(cfg, faults);
+    if (faults) {
+        int ret = parse_faults(cfg, faults);
+        if (ret)
+            return ret;
+    }
+    const char *file = getenv("VAREQ_SIM_FAULTS_FILE");
+    if (file && file[0])
+        return parse_fault_file(cfg, file);
     return 0;
 }

@@ -55,6 +55,25 @@ const struct sim_profile_codec *sim_ctx_pcodec(const struct sim_ctx *ctx,
     return &ctx->pcodecs[0];
 }
 
+int sim_ctx_fault_ioctl(struct sim_ctx *ctx, unsigned long cmd)
+{
+    const struct sim_dev_faults *f = &ctx->cfg.dev;
+    ctx->ioctl_calls++;
+    if (f->disappear_after && ctx->ioctl_calls > f->disappear_after)
+        sim_dev_set_gone();
+    if (sim_dev_gone())
+        return -ENODEV;
+    for (size_t i = 0; i < f->n_ioctl; i++) {
+        if (f->ioctl[i].cmd != cmd)
+            continue;
+        if (sim_fault_fires(&f->ioctl[i].rate, ++ctx->ioctl_fault_hits[i])) {
+            sim_log("fault: ioctl 0x%lx fails with errno %d", cmd, f->ioctl[i].err);
+            return -f->ioctl[i].err;
+        }
+    }
+    return 0;
+}
+
 bool sim_ctx_hold_supported(const struct sim_ctx *ctx)
 {
     return ctx->codec && sim_ctx_pcodec(ctx, ctx->codec)->hold_capture_buf;
@@ -183,6 +202,7 @@ int sim_ctx_open(int oflags)
         return fd;
     }
     ctx->fd = fd;
+    sim_ctx_prio_open(ctx);
     return fd;
 }
 
@@ -209,6 +229,7 @@ void sim_ctx_release(struct sim_ctx *ctx)
     sim_queue_free_all(&ctx->out);
     sim_queue_free_all(&ctx->cap);
 
+    sim_ctx_prio_close(ctx);
     /* The worker is joined: its engine can go. */
     if (ctx->engine)
         ctx->engine_codec->destroy(ctx->engine);
@@ -318,6 +339,7 @@ void sim_ctx_cancel_queue(struct sim_ctx *ctx, struct sim_queue *q)
         b->held = false;
         b->hold_capture = false;
         b->prepared = false;
+        b->hang = false;
     }
     q->streaming = false;
     q->sequence = 0;

@@ -14,6 +14,12 @@
 struct sim_request;
 
 #define SIM_MAX_CODECS 8u
+#define SIM_MAX_SUBS 64u
+#define SIM_MAX_EVENTS 32u
+
+struct sim_sub {
+    uint32_t type, id, flags;
+};
 
 struct sim_ctx {
     int fd;
@@ -44,6 +50,20 @@ struct sim_ctx {
     bool stop;
     bool job_running;
     unsigned waiters; /* threads blocked in DQBUF or waiting for the job to end */
+    /* Priority and events (video_events.c). */
+    uint32_t prio;
+    struct sim_sub subs[SIM_MAX_SUBS];
+    unsigned nsubs;
+    struct v4l2_event events[SIM_MAX_EVENTS];
+    unsigned nevents;
+    uint32_t event_sequence;
+
+    /* Fault counters (config.h struct sim_dev_faults). */
+    unsigned ioctl_fault_hits[SIM_MAX_IOCTL_FAULTS];
+    unsigned ioctl_calls;
+    unsigned jobs;      /* worker only */
+    unsigned allocs;
+
     /* Decode engine: created, used and destroyed by the worker thread only. */
     struct sim_engine *engine;
     const struct sim_codec *engine_codec;
@@ -69,6 +89,21 @@ bool sim_ctx_hold_supported(const struct sim_ctx *ctx);
 /* VIDIOC_DECODER_CMD / TRY_DECODER_CMD (stateless: FLUSH only). */
 int sim_ctx_decoder_cmd(struct sim_ctx *ctx, struct v4l2_decoder_cmd *dc, bool try_only);
 
+/* video_events.c */
+void sim_ctx_prio_open(struct sim_ctx *ctx);
+void sim_ctx_prio_close(struct sim_ctx *ctx);
+uint32_t sim_ctx_prio_max(void);
+bool sim_ctx_prio_ok(const struct sim_ctx *ctx);
+int sim_ctx_set_prio(struct sim_ctx *ctx, uint32_t prio);
+int sim_ctx_subscribe(struct sim_ctx *ctx, struct v4l2_event_subscription *sub, bool on);
+int sim_ctx_dqevent(struct sim_ctx *ctx, struct v4l2_event *ev);
+/* A control's current value changed (S_CTRL/S_EXT_CTRLS without request). */
+void sim_ctx_ctrl_changed(struct sim_ctx *ctx, uint32_t id);
+
+/* Applies the ioctl faults and "disappear-after" to a call of cmd on ctx's objects:
+ * 0 (go on) or the negative errno to fail with. Lock held. */
+int sim_ctx_fault_ioctl(struct sim_ctx *ctx, unsigned long cmd);
+
 /* Resets both formats to the profile's defaults after open (lock held). */
 void sim_ctx_reset_formats(struct sim_ctx *ctx);
 
@@ -86,6 +121,7 @@ void sim_ctx_cancel_queue(struct sim_ctx *ctx, struct sim_queue *q);
 
 /* Video node ioctls / poll state. */
 int sim_video_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg);
+bool sim_video_known_ioctl(unsigned long cmd);
 int sim_video_buf_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg, bool *handled);
 int sim_video_ctrl_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg, bool *handled);
 short sim_video_poll_events(struct sim_ctx *ctx, short requested);

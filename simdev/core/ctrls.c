@@ -1,5 +1,7 @@
 #include "ctrls.h"
 
+#include "ctrls_std.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,9 +99,11 @@ void sim_ctrl_init_elems(const struct sim_ctrl_def *d, void *data, uint32_t from
     for (uint32_t i = from; i < to; i++) {
         uint8_t *e = p + (size_t)i * d->elem_size;
         memset(e, 0, d->elem_size);
+        if (d->type >= V4L2_CTRL_COMPOUND_TYPES)
+            sim_std_init(d->type, e); /* the kernel's std_init_compound() */
         if (d->init) {
-            d->init(e);
-        } else if (!sim_ctrl_is_compound(d) || d->type < V4L2_CTRL_COMPOUND_TYPES) {
+            d->init(e); /* the driver's own default (p_def) */
+        } else if (d->type < V4L2_CTRL_COMPOUND_TYPES) {
             if (d->elem_size == sizeof(int64_t)) {
                 int64_t v = d->def;
                 memcpy(e, &v, sizeof(v));
@@ -283,9 +287,12 @@ int sim_ctrl_validate_elems(const struct sim_ctrl_def *d, void *data, uint32_t e
     for (uint32_t i = 0; i < elems; i++) {
         void *e = p + (size_t)i * d->elem_size;
         int ret;
-        if (d->type >= V4L2_CTRL_COMPOUND_TYPES)
-            ret = d->validate ? d->validate(e) : 0;
-        else
+        if (d->type >= V4L2_CTRL_COMPOUND_TYPES) {
+            /* std_validate_compound(), then the driver's try_ctrl-like checks. */
+            ret = sim_std_validate(d->type, e);
+            if (!ret && d->validate)
+                ret = d->validate(e);
+        } else
             ret = validate_plain(d, e);
         if (ret)
             return ret == -ERANGE ? -ERANGE : -EINVAL;

@@ -4,7 +4,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/eventfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -14,6 +16,8 @@ static pthread_mutex_t dev_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t dev_once = PTHREAD_ONCE_INIT;
 static pthread_cond_t dev_event; /* initialised once (monotonic clock) */
 static int dev_event_ok;
+
+static bool dev_gone; /* fault "disappear-after" */
 
 static struct sim_fd_entry *fdtab;
 static size_t fdtab_len, fdtab_cap;
@@ -118,8 +122,39 @@ int sim_fd_remove(int fd, struct sim_fd_entry *out)
         *out = fdtab[i];
         fdtab[i] = fdtab[fdtab_len - 1];
         fdtab_len--;
+        if (fdtab_len == 0)
+            dev_gone = false; /* every fd closed: the device is back */
         close(fd);
         return 0;
     }
     return -EBADF;
+}
+
+bool sim_dev_gone(void)
+{
+    return dev_gone;
+}
+
+void sim_dev_set_gone(void)
+{
+    if (!dev_gone)
+        sim_err("fault: the device disappeared (ENODEV until every simdev fd is closed)");
+    dev_gone = true;
+    sim_event_broadcast();
+}
+
+int sim_copy_to_user(void *dst, const void *src, size_t len)
+{
+    if (len == 0)
+        return 0;
+    struct iovec local = { (void *)(uintptr_t)src, len };
+    struct iovec remote = { dst, len };
+    ssize_t n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+    if (n == (ssize_t)len)
+        return 0;
+    if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
+        memcpy(dst, src, len); /* cannot check here: trust the pointer */
+        return 0;
+    }
+    return -EFAULT;
 }

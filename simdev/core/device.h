@@ -10,6 +10,8 @@
 #define SIM_DEVICE_H
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -56,6 +58,16 @@ int sim_fd_add(enum sim_obj_type type, void *obj);
 const struct sim_fd_entry *sim_fd_lookup(int fd);
 /* Removes the entry and closes the real fd; returns 0 or -EBADF. *out gets the entry. */
 int sim_fd_remove(int fd, struct sim_fd_entry *out);
+
+/* Fault "disappear-after": the device is gone for every simdev fd until all simdev fds
+ * are closed (then it is back, like a re-plugged device). Lock held. */
+bool sim_dev_gone(void);
+void sim_dev_set_gone(void);
+
+/* copy_to_user(): copies len bytes to a pointer the client gave; 0, or -EFAULT when the
+ * destination is not writable memory of this process (checked with process_vm_writev, so
+ * a bad pointer never crashes simdev). */
+int sim_copy_to_user(void *dst, const void *src, size_t len);
 
 /* Deadline helper: now(CLOCK_MONOTONIC) + ms. */
 void sim_deadline_ms(struct timespec *ts, int ms);

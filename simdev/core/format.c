@@ -49,12 +49,13 @@ static bool capture_offered(const struct sim_ctx *ctx, uint32_t fourcc)
 static const char *fmt_description(uint32_t fourcc)
 {
     switch (fourcc) {
+    /* The texts of v4l_fill_fmtdesc() (v4l2-ioctl.c), which the kernel fills in. */
     case V4L2_PIX_FMT_NV12:
-        return "Y/UV 4:2:0";
+        return "Y/CbCr 4:2:0";
     case V4L2_PIX_FMT_NV12M:
-        return "Y/UV 4:2:0 (N-C)";
+        return "Y/CbCr 4:2:0 (N-C)";
     case V4L2_PIX_FMT_P010:
-        return "10-bit Y/UV 4:2:0";
+        return "10-bit Y/CbCr 4:2:0";
     default:
         return "?";
     }
@@ -68,7 +69,8 @@ bool sim_fmt_enum(const struct sim_ctx *ctx, unsigned type, unsigned index,
             return false;
         const struct sim_codec *c = ctx->codecs[index];
         desc->pixelformat = c->output_pixfmt;
-        desc->flags = V4L2_FMT_FLAG_COMPRESSED | V4L2_FMT_FLAG_DYN_RESOLUTION;
+        /* v4l_fill_fmtdesc() sets COMPRESSED; stateless drivers add no other flag. */
+        desc->flags = V4L2_FMT_FLAG_COMPRESSED;
         strncpy((char *)desc->description, c->description, sizeof(desc->description) - 1);
         return true;
     }

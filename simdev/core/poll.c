@@ -8,20 +8,26 @@
 
 #include "context.h"
 #include "device.h"
+#include "fences.h"
 #include "format.h"
 #include "request.h"
 
-/* Like v4l2_m2m_poll(): POLLERR when neither queue is streaming with buffers owned by
- * the driver; POLLOUT when an OUTPUT buffer is done, POLLIN when a CAPTURE buffer is. */
+/* Like v4l2_m2m_poll(): with POLLIN/POLLOUT requested, POLLERR when neither queue is
+ * streaming with buffers owned by the driver, POLLOUT when an OUTPUT buffer is done,
+ * POLLIN when a CAPTURE buffer is; POLLPRI when an event is pending. */
 short sim_video_poll_events(struct sim_ctx *ctx, short requested)
 {
     short ev = 0;
+    if (ctx->nevents > 0)
+        ev |= POLLPRI;
+    if (!(requested & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)))
+        return ev & (requested | POLLERR | POLLHUP);
     unsigned out_q = ctx->out.count - sim_queue_count_state(&ctx->out, SIM_BUF_DEQUEUED) -
                      sim_queue_count_state(&ctx->out, SIM_BUF_IN_REQUEST);
     unsigned cap_q = ctx->cap.count - sim_queue_count_state(&ctx->cap, SIM_BUF_DEQUEUED);
 
     if ((!ctx->out.streaming || out_q == 0) && (!ctx->cap.streaming || cap_q == 0))
-        return POLLERR;
+        return (short)(POLLERR | (ev & requested));
     if (sim_queue_count_state(&ctx->out, SIM_BUF_DONE))
         ev |= POLLOUT | POLLWRNORM;
     if (sim_queue_count_state(&ctx->cap, SIM_BUF_DONE))
@@ -56,6 +62,11 @@ static int scan(struct pollfd *fds, nfds_t nfds, bool *foreign)
             *foreign = true;
             continue;
         }
+        if (sim_dev_gone()) {
+            fds[i].revents = POLLERR | POLLHUP;
+            ready++;
+            continue;
+        }
         switch (e->type) {
         case SIM_OBJ_VIDEO:
             fds[i].revents = sim_video_poll_events(e->obj, fds[i].events);
@@ -79,6 +90,12 @@ static int poll_foreign(struct pollfd *fds, nfds_t nfds)
     for (nfds_t i = 0; i < nfds; i++) {
         if (fds[i].fd < 0 || sim_fd_lookup(fds[i].fd))
             continue;
+        short fr = 0;
+        if (sim_fence_poll(fds[i].fd, fds[i].events, &fr)) {
+            fds[i].revents = fr; /* exported buffer memory: its fences decide */
+            ready += fr != 0;
+            continue;
+        }
         struct pollfd one = { .fd = fds[i].fd, .events = fds[i].events };
         int r = poll(&one, 1, 0);
         if (r < 0)

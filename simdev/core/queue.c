@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fences.h"
 #include "format.h"
 #include "log.h"
 
@@ -27,6 +28,8 @@ static size_t page_align(size_t v)
 
 static void plane_release(struct sim_buf_plane *pl)
 {
+    if (pl->memfd >= 0)
+        sim_fence_forget(pl->memfd);
     if (pl->map)
         munmap(pl->map, pl->length);
     if (pl->memfd >= 0)

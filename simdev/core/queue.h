@@ -41,6 +41,7 @@ struct sim_buffer {
     bool prepared;       /* PREPARE_BUF done, not queued yet */
     bool hold_capture;   /* OUTPUT: queued with V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF */
     bool held;           /* CAPTURE: kept for the next slice of the same frame (is_held) */
+    bool hang;           /* OUTPUT: fault "never": its request never completes */
 
     enum sim_buf_state state;
     uint64_t order; /* queue / done order */

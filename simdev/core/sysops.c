@@ -1,6 +1,7 @@
 /* The exported seam: vareq_simdev_sysops(). Dispatches libc-shaped calls to the model. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/dma-buf.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "config.h"
 #include "context.h"
 #include "device.h"
+#include "fences.h"
 #include "log.h"
 #include "media.h"
 #include "poll.h"
@@ -38,7 +40,9 @@ static int sim_open(const char *path, int flags)
 
     sim_lock();
     int ret;
-    if (video) {
+    if (sim_dev_gone()) {
+        ret = -ENODEV;
+    } else if (video) {
         ret = sim_ctx_open(flags);
     } else {
         struct sim_config cfg;
@@ -79,17 +83,31 @@ static int sim_ioctl(int fd, unsigned long cmd, void *arg)
     sim_lock();
     const struct sim_fd_entry *e = sim_fd_lookup(fd);
     if (!e) {
+        /* Fences of exported memory (fences.h); everything else is the kernel's. */
+        int fr = cmd == DMA_BUF_IOCTL_IMPORT_SYNC_FILE ? sim_fence_import(fd, arg) : -ENOTTY;
         sim_unlock();
+        if (fr != -ENOTTY)
+            return ret_errno(fr);
         return ioctl(fd, cmd, arg);
     }
     int ret;
+    if (sim_dev_gone()) {
+        sim_unlock();
+        return ret_errno(-ENODEV);
+    }
     switch (e->type) {
     case SIM_OBJ_VIDEO:
-        ret = sim_video_ioctl(e->obj, cmd, arg);
+        ret = sim_ctx_fault_ioctl(e->obj, cmd);
+        if (!ret)
+            ret = sim_video_ioctl(e->obj, cmd, arg);
         break;
-    case SIM_OBJ_REQUEST:
-        ret = sim_request_ioctl(e->obj, cmd, arg);
+    case SIM_OBJ_REQUEST: {
+        struct sim_request *req = e->obj;
+        ret = req->ctx ? sim_ctx_fault_ioctl(req->ctx, cmd) : 0;
+        if (!ret)
+            ret = sim_request_ioctl(req, cmd, arg);
         break;
+    }
     case SIM_OBJ_MEDIA:
         ret = sim_media_ioctl((const struct sim_profile *)e->obj, cmd, arg);
         break;
@@ -109,7 +127,7 @@ static void *sim_mmap(void *addr, size_t length, int prot, int flags, int fd, of
         sim_unlock();
         return mmap(addr, length, prot, flags, fd, offset);
     }
-    if (e->type != SIM_OBJ_VIDEO) {
+    if (e->type != SIM_OBJ_VIDEO || sim_dev_gone()) {
         sim_unlock();
         errno = ENODEV;
         return MAP_FAILED;

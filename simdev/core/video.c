@@ -16,7 +16,8 @@ static int querycap(struct sim_ctx *ctx, struct v4l2_capability *cap)
     snprintf((char *)cap->bus_info, sizeof(cap->bus_info), "platform:%s",
              ctx->profile->driver);
     cap->version = SIM_KERNEL_VERSION;
-    cap->device_caps = V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_STREAMING;
+    /* v4l_querycap() adds EXT_PIX_FORMAT to both fields for every driver. */
+    cap->device_caps = V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_STREAMING | V4L2_CAP_EXT_PIX_FORMAT;
     cap->capabilities = cap->device_caps | V4L2_CAP_DEVICE_CAPS;
     return 0;
 }
@@ -102,16 +103,64 @@ static int s_fmt(struct sim_ctx *ctx, struct v4l2_format *f)
     return 0;
 }
 
+bool sim_video_known_ioctl(unsigned long cmd)
+{
+    static const unsigned long known[] = {
+        VIDIOC_QUERYCAP, VIDIOC_ENUM_FMT, VIDIOC_ENUM_FRAMESIZES, VIDIOC_G_FMT,
+        VIDIOC_TRY_FMT, VIDIOC_S_FMT, VIDIOC_DECODER_CMD, VIDIOC_TRY_DECODER_CMD,
+        VIDIOC_REQBUFS, VIDIOC_CREATE_BUFS, VIDIOC_QUERYBUF, VIDIOC_QBUF, VIDIOC_DQBUF,
+        VIDIOC_PREPARE_BUF, VIDIOC_EXPBUF, VIDIOC_STREAMON, VIDIOC_STREAMOFF,
+        VIDIOC_QUERY_EXT_CTRL, VIDIOC_QUERYCTRL, VIDIOC_QUERYMENU, VIDIOC_G_CTRL,
+        VIDIOC_S_CTRL, VIDIOC_G_EXT_CTRLS, VIDIOC_TRY_EXT_CTRLS, VIDIOC_S_EXT_CTRLS,
+        VIDIOC_G_PRIORITY, VIDIOC_S_PRIORITY, VIDIOC_SUBSCRIBE_EVENT,
+        VIDIOC_UNSUBSCRIBE_EVENT, VIDIOC_DQEVENT,
+    };
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (known[i] == cmd)
+            return true;
+    return false;
+}
+
 int sim_video_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
 {
     bool handled = false;
     int ret;
 
-    if (!arg)
-        return -EFAULT;
+    /* Unknown ioctls are ENOTTY even with a NULL argument (video_ioctl2). */
+    if (!arg) {
+        return sim_video_known_ioctl(cmd) ? -EFAULT : -ENOTTY;
+    }
+    /* v4l2_prio_check() for the ioctls the core marks INFO_FL_PRIO. */
+    switch (cmd) {
+    case VIDIOC_S_FMT:
+    case VIDIOC_REQBUFS:
+    case VIDIOC_CREATE_BUFS:
+    case VIDIOC_STREAMON:
+    case VIDIOC_STREAMOFF:
+    case VIDIOC_S_CTRL:
+    case VIDIOC_S_EXT_CTRLS:
+    case VIDIOC_DECODER_CMD:
+    case VIDIOC_S_PRIORITY:
+        if (!sim_ctx_prio_ok(ctx))
+            return -EBUSY;
+        break;
+    default:
+        break;
+    }
     switch (cmd) {
     case VIDIOC_QUERYCAP:
         return querycap(ctx, arg);
+    case VIDIOC_G_PRIORITY:
+        *(uint32_t *)arg = sim_ctx_prio_max();
+        return 0;
+    case VIDIOC_S_PRIORITY:
+        return sim_ctx_set_prio(ctx, *(const uint32_t *)arg);
+    case VIDIOC_SUBSCRIBE_EVENT:
+        return sim_ctx_subscribe(ctx, arg, true);
+    case VIDIOC_UNSUBSCRIBE_EVENT:
+        return sim_ctx_subscribe(ctx, arg, false);
+    case VIDIOC_DQEVENT:
+        return sim_ctx_dqevent(ctx, arg);
     case VIDIOC_ENUM_FMT:
         return enum_fmt(ctx, arg);
     case VIDIOC_ENUM_FRAMESIZES:

@@ -7,6 +7,7 @@
 
 #include "context.h"
 #include "device.h"
+#include "fences.h"
 #include "format.h"
 #include "log.h"
 #include "request.h"
@@ -55,6 +56,8 @@ static int reqbufs(struct sim_ctx *ctx, struct v4l2_requestbuffers *rb)
         return 0;
     }
 
+    if (sim_fault_fires(&ctx->cfg.dev.alloc, ++ctx->allocs))
+        return -ENOMEM; /* fault "alloc-fail" */
     size_t sizes[SIM_MAX_PLANES];
     unsigned nplanes = format_planes(q, sizes);
     unsigned count = rb->count > SIM_MAX_BUFFERS ? SIM_MAX_BUFFERS : rb->count;
@@ -74,6 +77,7 @@ static int create_bufs(struct sim_ctx *ctx, struct v4l2_create_buffers *cb)
         return -EINVAL;
     cb->capabilities = sim_queue_caps(ctx, q);
     cb->flags = 0;
+    memset(cb->reserved, 0, sizeof(cb->reserved));
     cb->index = q->count;
     /* vb2_create_bufs(): the memory type must match the allocated buffers. */
     if (q->count > 0 && q->memory != cb->memory)
@@ -98,6 +102,8 @@ static int create_bufs(struct sim_ctx *ctx, struct v4l2_create_buffers *cb)
                 return -EINVAL;
         }
     }
+    if (sim_fault_fires(&ctx->cfg.dev.alloc, ++ctx->allocs))
+        return -ENOMEM; /* fault "alloc-fail" */
     unsigned count = cb->count;
     if (count > SIM_MAX_BUFFERS - q->count)
         count = SIM_MAX_BUFFERS - q->count;
@@ -326,6 +332,7 @@ static int expbuf(struct sim_ctx *ctx, struct v4l2_exportbuffer *e)
         fd = fcntl(memfd, (e->flags & O_CLOEXEC) ? F_DUPFD_CLOEXEC : F_DUPFD, 0);
     if (fd < 0)
         return -errno;
+    sim_fence_exported(memfd);
     e->fd = fd;
     return 0;
 }

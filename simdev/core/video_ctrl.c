@@ -275,7 +275,7 @@ static int ext_ctrls(struct sim_ctx *ctx, struct v4l2_ext_controls *cs, enum ext
         if (ret) {
             sim_log("%s_EXT_CTRLS: control 0x%x (%s) rejected", op == OP_SET ? "S" : "TRY",
                     c->id, d->name);
-            ret = -EINVAL;
+            ret = ret == -ERANGE ? -ERANGE : -EINVAL; /* std_validate_elem's codes */
             goto out;
         }
         /* Report back what was accepted (rounded plain values). */
@@ -322,6 +322,9 @@ static int ext_ctrls(struct sim_ctx *ctx, struct v4l2_ext_controls *cs, enum ext
         vals = &req->vals;
     }
     sim_ctrl_set_assign(vals, &next);
+    if (!req)
+        for (uint32_t i = 0; i < cs->count; i++)
+            sim_ctx_ctrl_changed(ctx, cs->controls[i].id);
     ret = 0;
 out:
     sim_ctrl_set_free(&next);

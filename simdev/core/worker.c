@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "context.h"
 #include "device.h"
@@ -30,25 +31,26 @@ struct job {
     struct sim_decode_job dj;
 };
 
-/* The oldest queued request of ctx whose OUTPUT buffer is queued. */
+static struct sim_buffer *request_buffer(struct sim_ctx *ctx, struct sim_request *req)
+{
+    for (unsigned i = 0; i < ctx->out.count; i++)
+        if ((req->out_mask & (1ull << i)) && ctx->out.bufs[i]->req == req &&
+            ctx->out.bufs[i]->state == SIM_BUF_QUEUED && !ctx->out.bufs[i]->hang)
+            return ctx->out.bufs[i];
+    return NULL;
+}
+
+/* The oldest queued request of ctx whose OUTPUT buffer is ready to run. */
 static struct sim_request *next_request(struct sim_ctx *ctx)
 {
     struct sim_request *best = NULL;
     for (size_t i = 0; i < ctx->nreqs; i++) {
         struct sim_request *r = ctx->reqs[i];
-        if (r->state == SIM_REQ_QUEUED && r->out_mask && (!best || r->order < best->order))
+        if (r->state == SIM_REQ_QUEUED && r->out_mask && (!best || r->order < best->order) &&
+            request_buffer(ctx, r))
             best = r;
     }
     return best;
-}
-
-static struct sim_buffer *request_buffer(struct sim_ctx *ctx, struct sim_request *req)
-{
-    for (unsigned i = 0; i < ctx->out.count; i++)
-        if ((req->out_mask & (1ull << i)) && ctx->out.bufs[i]->req == req &&
-            ctx->out.bufs[i]->state == SIM_BUF_QUEUED)
-            return ctx->out.bufs[i];
-    return NULL;
 }
 
 /* Describes the memory of CAPTURE buffer b in the context's CAPTURE format. Plane sizes
@@ -306,7 +308,28 @@ void *sim_worker_main(void *arg)
         sim_unlock();
         err[0] = '\0';
         int ret = run_job(ctx, job, err, sizeof(err));
+        const struct sim_dev_faults *f = &ctx->cfg.dev;
+        unsigned n = ++ctx->jobs;
+        if (sim_fault_fires(&f->late, n)) {
+            struct timespec d = { (time_t)(f->late_ms / 1000), (long)(f->late_ms % 1000) * 1000000L };
+            nanosleep(&d, NULL); /* fault "late": completion delayed */
+        }
+        if (ret == 0 && sim_fault_fires(&f->cap_error, n)) {
+            ret = -EIO;
+            snprintf(err, sizeof(err), "fault cap-error");
+        }
         sim_lock();
+        if (sim_fault_fires(&f->never, n)) {
+            /* fault "never": the job never completes; its buffers stay with the driver
+             * until STREAMOFF/close cancels the request. */
+            sim_log("fault: request of ts %llu never completes",
+                    (unsigned long long)job->src->ts_ns);
+            job->src->state = SIM_BUF_QUEUED;
+            job->src->hang = true;
+            ctx->job_running = false;
+            pthread_cond_broadcast(&ctx->wake);
+            continue;
+        }
         finish_job(ctx, job, ret, err);
     }
     sim_unlock();

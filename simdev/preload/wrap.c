@@ -1,22 +1,34 @@
-/* libc wrappers of libvareq-preload.so (LD_PRELOAD): a fake DRM render node.
+/* libc wrappers of libvareq-preload.so (LD_PRELOAD): a fake DRM render node, and (with
+ * VAREQ_PRELOAD_V4L2=1) simdev's /dev/video0 + /dev/media0 (v4l2node.c).
  *
  * open*() of /dev/dri/renderD128 returns an fd of /dev/null (O_RDWR) that is
  * remembered; the stat family reports it as character device 226:128; the sysfs
  * directories libdrm checks (/sys/dev/char/226:128/device/drm and parents) exist.
+ * open*() of /dev/video0 or /dev/media0 goes to simdev; ioctl/mmap/poll/select/close/
+ * dup/fcntl(F_DUPFD)/stat of those fds go to simdev too.
  * Everything else goes to the next definition (dlsym(RTLD_NEXT)). */
 #undef _FORTIFY_SOURCE
 #undef _FILE_OFFSET_BITS /* define the real open/stat symbols, not their 64-bit redirects */
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fakenode.h"
+#include "v4l2node.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -61,6 +73,19 @@ static struct {
     int (*fxstat64)(int, int, struct stat64 *);
     int (*fxstatat)(int, int, const char *, struct stat *, int);
     int (*fxstatat64)(int, int, const char *, struct stat64 *, int);
+    int (*ioctl)(int, unsigned long, ...);
+    void *(*mmap)(void *, size_t, int, int, int, off_t);
+    void *(*mmap64)(void *, size_t, int, int, int, off64_t);
+    int (*poll)(struct pollfd *, nfds_t, int);
+    int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+    int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+    int (*dup)(int);
+    int (*dup2)(int, int);
+    int (*dup3)(int, int, int);
+    int (*fcntl)(int, int, ...);
+    FILE *(*fopen)(const char *, const char *);
+    FILE *(*fopen64)(const char *, const char *);
+    DIR *(*opendir)(const char *);
 } real; /* written once under pthread_once, read-only afterwards */
 
 static pthread_once_t real_once = PTHREAD_ONCE_INIT;
@@ -104,6 +129,19 @@ static void resolve(void)
     R(fxstat64, "__fxstat64");
     R(fxstatat, "__fxstatat");
     R(fxstatat64, "__fxstatat64");
+    R(ioctl, "ioctl");
+    R(mmap, "mmap");
+    R(mmap64, "mmap64");
+    R(poll, "poll");
+    R(ppoll, "ppoll");
+    R(select, "select");
+    R(dup, "dup");
+    R(dup2, "dup2");
+    R(dup3, "dup3");
+    R(fcntl, "fcntl");
+    R(fopen, "fopen");
+    R(fopen64, "fopen64");
+    R(opendir, "opendir");
 #undef R
 }
 
@@ -141,6 +179,8 @@ EXPORT int open(const char *path, int flags, ...)
     va_end(ap);
     if (fake_is_render_path(path))
         return open_fake(flags);
+    if (v4l2node_is_path(path))
+        return v4l2node_open(path, flags);
     int (*o)(const char *, int, ...) = REAL(open);
     NOSYS_IF_NULL(o);
     return o(path, flags, mode);
@@ -154,6 +194,8 @@ EXPORT int open64(const char *path, int flags, ...)
     va_end(ap);
     if (fake_is_render_path(path))
         return open_fake(flags);
+    if (v4l2node_is_path(path))
+        return v4l2node_open(path, flags);
     int (*o)(const char *, int, ...) = REAL(open64);
     NOSYS_IF_NULL(o);
     return o(path, flags, mode);
@@ -167,6 +209,8 @@ EXPORT int openat(int dirfd, const char *path, int flags, ...)
     va_end(ap);
     if (fake_is_render_path(path))
         return open_fake(flags);
+    if (v4l2node_is_path(path))
+        return v4l2node_open(path, flags);
     int (*o)(int, const char *, int, ...) = REAL(openat);
     NOSYS_IF_NULL(o);
     return o(dirfd, path, flags, mode);
@@ -180,6 +224,8 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...)
     va_end(ap);
     if (fake_is_render_path(path))
         return open_fake(flags);
+    if (v4l2node_is_path(path))
+        return v4l2node_open(path, flags);
     int (*o)(int, const char *, int, ...) = REAL(openat64);
     NOSYS_IF_NULL(o);
     return o(dirfd, path, flags, mode);
@@ -189,6 +235,8 @@ EXPORT int __open_2(const char *path, int flags)
 {
     if (fake_is_render_path(path))
         return open_fake(flags);
+    if (v4l2node_is_path(path))
+        return v4l2node_open(path, flags);
     int (*o)(const char *, int) = REAL(open_2);
     NOSYS_IF_NULL(o);
     return o(path, flags);
@@ -198,6 +246,8 @@ EXPORT int __open64_2(const char *path, int flags)
 {
     if (fake_is_render_path(path))
         return open_fake(flags);
+    if (v4l2node_is_path(path))
+        return v4l2node_open(path, flags);
     int (*o)(const char *, int) = REAL(open64_2);
     NOSYS_IF_NULL(o);
     return o(path, flags);
@@ -207,6 +257,8 @@ EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
     if (fake_is_render_path(path))
         return open_fake(flags);
+    if (v4l2node_is_path(path))
+        return v4l2node_open(path, flags);
     int (*o)(int, const char *, int) = REAL(openat_2);
     NOSYS_IF_NULL(o);
     return o(dirfd, path, flags);
@@ -216,6 +268,8 @@ EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
     if (fake_is_render_path(path))
         return open_fake(flags);
+    if (v4l2node_is_path(path))
+        return v4l2node_open(path, flags);
     int (*o)(int, const char *, int) = REAL(openat64_2);
     NOSYS_IF_NULL(o);
     return o(dirfd, path, flags);
@@ -224,6 +278,9 @@ EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 EXPORT int close(int fd)
 {
     fake_fd_forget(fd);
+    int v = v4l2node_close(fd);
+    if (v != -2 && v != -3)
+        return v; /* a simdev fd, closed by simdev */
     int (*c)(int) = REAL(close);
     NOSYS_IF_NULL(c);
     return c(fd);
@@ -248,10 +305,24 @@ EXPORT int close(int fd)
     } while (0)
 
 /* Path-based stat: fn is the real function, args after the path. */
+#define COPY_NODE_STAT(st, s_)                                                           \
+    do {                                                                               \
+        memset((st), 0, sizeof(*(st)));                                                \
+        (st)->st_mode = (s_).st_mode;                                                  \
+        (st)->st_rdev = (s_).st_rdev;                                                  \
+        (st)->st_nlink = (s_).st_nlink;                                                \
+        (st)->st_blksize = (s_).st_blksize;                                            \
+    } while (0)
+
 #define STAT_PATH(fn, path, st, ...)                                                     \
     do {                                                                               \
-        if (fake_is_sysfs_dir(path)) {                                                 \
+        struct stat ns_;                                                               \
+        if (fake_is_sysfs_dir(path) || v4l2node_is_sysfs_dir(path)) {                  \
             FILL_DIR(st, path);                                                        \
+            return 0;                                                                  \
+        }                                                                              \
+        if (v4l2node_stat_path(path, &ns_)) {                                          \
+            COPY_NODE_STAT(st, ns_);                                                   \
             return 0;                                                                  \
         }                                                                              \
         NOSYS_IF_NULL(fn);                                                             \
@@ -298,6 +369,9 @@ EXPORT int fstat(int fd, struct stat *st)
     int r = f(fd, st);
     if (r == 0 && fake_fd_is_fake(fd))
         FILL_CHR(st);
+    struct stat ns_;
+    if (r == 0 && v4l2node_stat_fd(fd, &ns_))
+        COPY_NODE_STAT(st, ns_);
     return r;
 }
 
@@ -308,6 +382,9 @@ EXPORT int fstat64(int fd, struct stat64 *st)
     int r = f(fd, st);
     if (r == 0 && fake_fd_is_fake(fd))
         FILL_CHR(st);
+    struct stat ns_;
+    if (r == 0 && v4l2node_stat_fd(fd, &ns_))
+        COPY_NODE_STAT(st, ns_);
     return r;
 }
 
@@ -409,6 +486,9 @@ EXPORT int __fxstat(int ver, int fd, struct stat *st)
     int r = f(ver, fd, st);
     if (r == 0 && fake_fd_is_fake(fd))
         FILL_CHR(st);
+    struct stat ns_;
+    if (r == 0 && v4l2node_stat_fd(fd, &ns_))
+        COPY_NODE_STAT(st, ns_);
     return r;
 }
 
@@ -419,6 +499,9 @@ EXPORT int __fxstat64(int ver, int fd, struct stat64 *st)
     int r = f(ver, fd, st);
     if (r == 0 && fake_fd_is_fake(fd))
         FILL_CHR(st);
+    struct stat ns_;
+    if (r == 0 && v4l2node_stat_fd(fd, &ns_))
+        COPY_NODE_STAT(st, ns_);
     return r;
 }
 
@@ -442,4 +525,237 @@ EXPORT int __fxstatat64(int ver, int dirfd, const char *path, struct stat64 *st,
     if (r == 0 && empty_path(path, flags) && fake_fd_is_fake(dirfd))
         FILL_CHR(st);
     return r;
+}
+
+/* ---- simdev V4L2 nodes (v4l2node.c) ---- */
+
+EXPORT int ioctl(int fd, unsigned long req, ...)
+{
+    va_list ap;
+    va_start(ap, req);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    if (v4l2node_is_fd(fd))
+        return v4l2node_ioctl(fd, req, arg);
+    int (*f)(int, unsigned long, ...) = REAL(ioctl);
+    NOSYS_IF_NULL(f);
+    return f(fd, req, arg);
+}
+
+EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    if (v4l2node_is_fd(fd))
+        return v4l2node_mmap(addr, len, prot, flags, fd, off);
+    void *(*f)(void *, size_t, int, int, int, off_t) = REAL(mmap);
+    if (!f) {
+        errno = ENOSYS;
+        return MAP_FAILED;
+    }
+    return f(addr, len, prot, flags, fd, off);
+}
+
+EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
+{
+    if (v4l2node_is_fd(fd))
+        return v4l2node_mmap(addr, len, prot, flags, fd, (off_t)off);
+    void *(*f)(void *, size_t, int, int, int, off64_t) = REAL(mmap64);
+    if (!f) {
+        errno = ENOSYS;
+        return MAP_FAILED;
+    }
+    return f(addr, len, prot, flags, fd, off);
+}
+
+/* glibc declares poll's array write-only; reading .fd/.events here is correct. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+    if (v4l2node_any(fds, n))
+        return v4l2node_poll(fds, n, timeout_ms);
+    int (*f)(struct pollfd *, nfds_t, int) = REAL(poll);
+    NOSYS_IF_NULL(f);
+    return f(fds, n, timeout_ms);
+}
+
+/* The signal mask is not applied when simdev fds are polled (documented). */
+EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask)
+{
+    if (v4l2node_any(fds, n)) {
+        int ms = -1;
+        if (ts)
+            ms = (int)(ts->tv_sec * 1000 + ts->tv_nsec / 1000000);
+        return v4l2node_poll(fds, n, ms);
+    }
+    int (*f)(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *) = REAL(ppoll);
+    NOSYS_IF_NULL(f);
+    return f(fds, n, ts, mask);
+}
+
+#pragma GCC diagnostic pop
+
+/* select() with simdev fds: converted to poll (readable = POLLIN, writable = POLLOUT,
+ * exceptional = POLLPRI; POLLERR counts as readable and writable, as the kernel's
+ * select does). */
+EXPORT int select(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv)
+{
+    struct pollfd pf[64];
+    nfds_t n = 0;
+    bool ours = false;
+    for (int fd = 0; fd < nfds && fd < FD_SETSIZE; fd++) {
+        short ev = 0;
+        if (rd && FD_ISSET(fd, rd))
+            ev |= POLLIN;
+        if (wr && FD_ISSET(fd, wr))
+            ev |= POLLOUT;
+        if (ex && FD_ISSET(fd, ex))
+            ev |= POLLPRI;
+        if (!ev)
+            continue;
+        if (n == 64) {
+            ours = false;
+            break;
+        }
+        pf[n++] = (struct pollfd){ .fd = fd, .events = ev };
+        ours |= v4l2node_is_fd(fd);
+    }
+    if (!ours) {
+        int (*f)(int, fd_set *, fd_set *, fd_set *, struct timeval *) = REAL(select);
+        NOSYS_IF_NULL(f);
+        return f(nfds, rd, wr, ex, tv);
+    }
+    int ms = tv ? (int)(tv->tv_sec * 1000 + tv->tv_usec / 1000) : -1;
+    int r = v4l2node_poll(pf, n, ms);
+    if (r < 0)
+        return r;
+    if (rd)
+        FD_ZERO(rd);
+    if (wr)
+        FD_ZERO(wr);
+    if (ex)
+        FD_ZERO(ex);
+    int count = 0;
+    for (nfds_t i = 0; i < n; i++) {
+        short re = pf[i].revents;
+        if (rd && (pf[i].events & POLLIN) && (re & (POLLIN | POLLERR | POLLHUP))) {
+            FD_SET(pf[i].fd, rd);
+            count++;
+        }
+        if (wr && (pf[i].events & POLLOUT) && (re & (POLLOUT | POLLERR))) {
+            FD_SET(pf[i].fd, wr);
+            count++;
+        }
+        if (ex && (pf[i].events & POLLPRI) && (re & POLLPRI)) {
+            FD_SET(pf[i].fd, ex);
+            count++;
+        }
+    }
+    return count;
+}
+
+EXPORT int dup(int fd)
+{
+    int (*f)(int) = REAL(dup);
+    NOSYS_IF_NULL(f);
+    int r = f(fd);
+    if (r >= 0)
+        v4l2node_alias(fd, r);
+    return r;
+}
+
+EXPORT int dup2(int fd, int newfd)
+{
+    int (*f)(int, int) = REAL(dup2);
+    NOSYS_IF_NULL(f);
+    int r = f(fd, newfd);
+    if (r >= 0 && r != fd)
+        v4l2node_alias(fd, r);
+    return r;
+}
+
+EXPORT int dup3(int fd, int newfd, int flags)
+{
+    int (*f)(int, int, int) = REAL(dup3);
+    NOSYS_IF_NULL(f);
+    int r = f(fd, newfd, flags);
+    if (r >= 0)
+        v4l2node_alias(fd, r);
+    return r;
+}
+
+EXPORT int fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    long arg = va_arg(ap, long);
+    va_end(ap);
+    int (*f)(int, int, ...) = REAL(fcntl);
+    NOSYS_IF_NULL(f);
+    int r = f(fd, cmd, arg);
+    if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
+        v4l2node_alias(fd, r);
+    return r;
+}
+
+/* sysfs uevent of simdev's nodes (read by media-info's devpath lookup). */
+static FILE *uevent_file(const char *path, const char *mode)
+{
+    const char *text = v4l2node_uevent(path);
+    if (!text || !mode || mode[0] != 'r')
+        return NULL;
+    /* A real fd (memfd), not fmemopen: libstdc++'s ifstream reads through fileno(). */
+    int fd = memfd_create("vareq-uevent", MFD_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t len = strlen(text);
+    if (write(fd, text, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) != 0) {
+        int (*c)(int) = REAL(close);
+        if (c)
+            c(fd);
+        return NULL;
+    }
+    return fdopen(fd, "r");
+}
+
+EXPORT FILE *fopen(const char *path, const char *mode)
+{
+    FILE *f = uevent_file(path, mode);
+    if (f)
+        return f;
+    FILE *(*o)(const char *, const char *) = REAL(fopen);
+    if (!o) {
+        errno = ENOSYS;
+        return NULL;
+    }
+    return o(path, mode);
+}
+
+EXPORT FILE *fopen64(const char *path, const char *mode)
+{
+    FILE *f = uevent_file(path, mode);
+    if (f)
+        return f;
+    FILE *(*o)(const char *, const char *) = REAL(fopen64);
+    if (!o) {
+        errno = ENOSYS;
+        return NULL;
+    }
+    return o(path, mode);
+}
+
+/* /sys/dev/char/81:0 and 250:0 exist as directories (v4l2-compliance's checkDevice only
+ * checks that opendir() succeeds): "/" stands in for their listing. */
+EXPORT DIR *opendir(const char *path)
+{
+    DIR *(*o)(const char *) = REAL(opendir);
+    if (!o) {
+        errno = ENOSYS;
+        return NULL;
+    }
+    if (v4l2node_is_sysfs_dir(path))
+        return o("/");
+    const char *dev_dir = v4l2node_device_dir(path);
+    if (dev_dir)
+        return o(dev_dir);
+    return o(path);
 }

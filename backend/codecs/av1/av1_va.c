@@ -17,6 +17,8 @@
  * | frame FRAME_REFS_SHORT_SIGNALING      | 0: ref_frame_idx[] explicit (equal decode)          |
  * | frame BUFFER_REMOVAL_TIME_PRESENT     | 0: decoder-model timing only                        |
  * | frame current_frame_id                | 0: frame ids not used (syntax only)                 |
+ * | frame SHOWABLE_FRAME, ERROR_RESILIENT | spec inference for shown frames / shown key and     |
+ * |   _MODE                               | switch frames (VA may carry 0 for still pictures)   |
  * | frame render_{width,height}_minus_1   | frame size: display metadata, no decode effect      |
  * | frame frame_width_minus_1             | superres-downscaled width from VA's upscaled width  |
  * | frame order_hints[LAST..ALTREF]       | order_hint recorded when the reference surface was  |
@@ -25,7 +27,7 @@
  * |   ALLOWED                             |                                                     |
  * | frame reference_frame_ts[8]           | timestamp of the frame each ref_frame_map surface   |
  * |                                       | holds (core's ref_ts), 0 for an empty slot          |
- * | frame refresh_frame_flags             | shown KEY_FRAME: 0xff (spec requirement, exact).    |
+ * | frame refresh_frame_flags             | shown KEY_FRAME, SWITCH_FRAME: 0xff (exact).        |
  * |                                       | Otherwise not knowable before the next frame: the   |
  * |                                       | slot holding the least recently decoded frame is    |
  * |                                       | predicted; the next frame's ref_frame_map gives the |
@@ -406,8 +408,8 @@ static uint8_t predict_refresh(const struct av1_state *st, const VADecPicturePar
     uint64_t oldest = UINT64_MAX;
     unsigned victim = 0;
 
-    if (type == AV1_KEY_FRAME && pp->pic_info_fields.bits.show_frame)
-        return 0xff; /* spec 5.9.2: required */
+    if (type == AV1_SWITCH_FRAME || (type == AV1_KEY_FRAME && pp->pic_info_fields.bits.show_frame))
+        return 0xff; /* spec 5.9.2: refresh_frame_flags = allFrames, not coded */
     for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++) {
         const struct av1_surface_info *in = av1_state_find(st, pp->ref_frame_map[i]);
         uint64_t seq = in ? in->seq : 0; /* empty / unknown slot first */
@@ -440,11 +442,6 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
         vq_err("av1: profile %u, bit depth index %u: only Main 8/10-bit", pp.profile,
                pp.bit_depth_idx);
         return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
-    }
-    if (pp.bit_depth_idx == 1) {
-        /* P010 CAPTURE negotiation is pending in the core: decline cleanly until then */
-        vq_err("av1: 10-bit stream, the context decodes to an 8-bit format");
-        return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
     }
     if (pp.pic_info_fields.bits.large_scale_tile || pp.anchor_frames_num) {
         vq_err("av1: large-scale tile decoding is not supported");
@@ -519,6 +516,17 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
         PF(disable_frame_end_update_cdf, DISABLE_FRAME_END_UPDATE_CDF);
         PF(allow_warped_motion, ALLOW_WARPED_MOTION);
 #undef PF
+        /* spec 5.9.2 inferences, which FFmpeg's CBS skips for reduced still-picture
+         * headers: a shown frame's showable_frame = (frame_type != KEY_FRAME); shown key
+         * frames and switch frames are error resilient */
+        if (fl & V4L2_AV1_FRAME_FLAG_SHOW_FRAME) {
+            fl &= ~(uint32_t)V4L2_AV1_FRAME_FLAG_SHOWABLE_FRAME;
+            if (type != AV1_KEY_FRAME)
+                fl |= V4L2_AV1_FRAME_FLAG_SHOWABLE_FRAME;
+        }
+        if (type == AV1_SWITCH_FRAME ||
+            (type == AV1_KEY_FRAME && (fl & V4L2_AV1_FRAME_FLAG_SHOW_FRAME)))
+            fl |= V4L2_AV1_FRAME_FLAG_ERROR_RESILIENT_MODE;
         if (pp.mode_control_fields.bits.reference_select)
             fl |= V4L2_AV1_FRAME_FLAG_REFERENCE_SELECT;
         if (pp.mode_control_fields.bits.reduced_tx_set_used)
@@ -628,15 +636,61 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
         s->st.prev_sent_refresh = fr->refresh_frame_flags;
         memcpy(s->st.prev_map, map, sizeof(map));
     }
-    vq_dbg("av1: type %u %ux%u (up %u) oh %u, %u tiles, %zu bytes, refresh 0x%02x", type, fw, fh,
-           up_w, pp.order_hint, n_tiles, f->out_used, fr->refresh_frame_flags);
+    vq_dbg("av1: type %u %ux%u (up %u) oh %u, %u tiles, %zu bytes, refresh 0x%02x%s%s%s%s", type,
+           fw, fh, up_w, pp.order_hint, n_tiles, f->out_used, fr->refresh_frame_flags,
+           (fr->segmentation.flags & V4L2_AV1_SEGMENTATION_FLAG_ENABLED) ? " seg" : "",
+           (fr->flags & V4L2_AV1_FRAME_FLAG_USE_SUPERRES) ? " superres" : "",
+           (fr->loop_restoration.flags & V4L2_AV1_LOOP_RESTORATION_FLAG_USES_LR) ? " lr" : "",
+           (fr->flags & V4L2_AV1_FRAME_FLAG_DISABLE_FRAME_END_UPDATE_CDF) ? "" : " cdf-update");
     return VA_STATUS_SUCCESS;
+}
+
+/* Size for the core's in-stream size change (codec.h frame_size). AV1 frames of one
+ * sequence may have any size up to the sequence maximum (reference scaling, spatial layers),
+ * so the CAPTURE format only grows: a frame that fits reports nothing; one that does not
+ * fit reports its size, as a keyframe when it is a shown key frame (every slot refreshed). */
+static int av1_frame_size(const struct vareq_codec_frame *f, unsigned *w, unsigned *h, bool *key)
+{
+    VADecPictureParameterBufferAV1 pp;
+
+    if (!f->pic_param || f->pic_param->size < sizeof(pp))
+        return -1;
+    memcpy(&pp, f->pic_param->data, sizeof(pp));
+    *w = pp.frame_width_minus1 + 1u;
+    *h = pp.frame_height_minus1 + 1u;
+    if (*w <= f->cap_width && *h <= f->cap_height)
+        return -1;
+    *key = pp.pic_info_fields.bits.frame_type == AV1_KEY_FRAME && pp.pic_info_fields.bits.show_frame;
+    return 0;
+}
+
+/* Bit depth for devices that enumerate P010 only after the sequence control says 10-bit
+ * (codec.h format_ctrls): a Main-profile 4:2:0 sequence header of that depth. */
+static int av1_format_ctrls(unsigned bit_depth, struct v4l2_ext_control *ctrls, unsigned *n,
+                            void *buf, size_t buf_size)
+{
+    struct v4l2_ctrl_av1_sequence *seq = buf;
+
+    if (buf_size < sizeof(*seq) || (bit_depth != 8 && bit_depth != 10))
+        return -1;
+    memset(seq, 0, sizeof(*seq));
+    seq->flags = V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X | V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y;
+    seq->seq_profile = 0;
+    seq->bit_depth = (uint8_t)bit_depth;
+    seq->max_frame_width_minus_1 = 0xffff;
+    seq->max_frame_height_minus_1 = 0xffff;
+    memset(&ctrls[0], 0, sizeof(ctrls[0]));
+    ctrls[0].id = V4L2_CID_STATELESS_AV1_SEQUENCE;
+    ctrls[0].ptr = seq;
+    ctrls[0].size = sizeof(*seq);
+    *n = 1;
+    return 0;
 }
 
 const struct vareq_codec vareq_codec_av1 = {
     .name = "AV1",
     .output_pixfmt = V4L2_PIX_FMT_AV1_FRAME,
-    .profiles = {{VAProfileAV1Profile0, "AV1Profile0", VA_RT_FORMAT_YUV420}},
+    .profiles = {{VAProfileAV1Profile0, "AV1Profile0", VA_RT_FORMAT_YUV420 | VA_RT_FORMAT_YUV420_10}},
     .n_profiles = 1,
     .ctrls = {{V4L2_CID_STATELESS_AV1_SEQUENCE, true},
               {V4L2_CID_STATELESS_AV1_FRAME, true},
@@ -648,4 +702,6 @@ const struct vareq_codec vareq_codec_av1 = {
     .ctx_init = av1_ctx_init,
     .ctx_destroy = av1_ctx_destroy,
     .translate = av1_translate,
+    .frame_size = av1_frame_size,
+    .format_ctrls = av1_format_ctrls,
 };

@@ -187,6 +187,21 @@ static VAStatus vp8_translate(void *state, struct vareq_codec_frame *f)
     return VA_STATUS_SUCCESS;
 }
 
+/* Size and keyframe flag from VA's picture parameters, for the core's in-stream size
+ * change at keyframes (codec.h frame_size). */
+static int vp8_frame_size(const struct vareq_codec_frame *f, unsigned *w, unsigned *h,
+                          bool *key)
+{
+    VAPictureParameterBufferVP8 pp;
+    if (!f->pic_param || f->pic_param->size < sizeof(pp))
+        return -1;
+    memcpy(&pp, f->pic_param->data, sizeof(pp));
+    *w = pp.frame_width;
+    *h = pp.frame_height;
+    *key = pp.pic_fields.bits.key_frame == 0;
+    return 0;
+}
+
 const struct vareq_codec vareq_codec_vp8 = {
     .name = "VP8",
     .output_pixfmt = V4L2_PIX_FMT_VP8_FRAME,
@@ -199,4 +214,5 @@ const struct vareq_codec vareq_codec_vp8 = {
     .ctx_init = vp8_ctx_init,
     .ctx_destroy = vp8_ctx_destroy,
     .translate = vp8_translate,
+    .frame_size = vp8_frame_size,
 };

@@ -85,9 +85,10 @@ static VAStatus vp9_translate(void *state, struct vareq_codec_frame *f)
         vq_err("vp9: show_existing_frame has nothing to decode");
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     }
-    if (f->profile == VAProfileVP9Profile0 && (fr->profile != 0 || fr->bit_depth != 8)) {
-        vq_err("vp9: frame is profile %u %u-bit, context is Profile0", fr->profile,
-               fr->bit_depth);
+    if ((f->profile == VAProfileVP9Profile0 && (fr->profile != 0 || fr->bit_depth != 8)) ||
+        (f->profile == VAProfileVP9Profile2 && (fr->profile != 2 || fr->bit_depth != 10))) {
+        vq_err("vp9: frame is profile %u %u-bit, context is %s", fr->profile, fr->bit_depth,
+               f->profile == VAProfileVP9Profile0 ? "Profile0" : "Profile2 (10-bit)");
         return VA_STATUS_ERROR_DECODING_ERROR;
     }
 
@@ -170,11 +171,35 @@ static int vp9_frame_size(const struct vareq_codec_frame *f, unsigned *w, unsign
     return 0;
 }
 
+/* Before CAPTURE is negotiated, tell the device the stream's bit depth with a VP9 frame
+ * control (as for rkvdec, whose CAPTURE formats follow the current frame control). */
+static int vp9_format_ctrls(unsigned bit_depth, struct v4l2_ext_control *ctrls, unsigned *n,
+                            void *buf, size_t buf_size)
+{
+    struct v4l2_ctrl_vp9_frame *fr = buf;
+    if (buf_size < sizeof(*fr) || (bit_depth != 8 && bit_depth != 10))
+        return -1;
+    memset(fr, 0, sizeof(*fr));
+    fr->profile = bit_depth == 10 ? 2 : 0;
+    fr->bit_depth = (uint8_t)bit_depth;
+    fr->flags = V4L2_VP9_FRAME_FLAG_KEY_FRAME | V4L2_VP9_FRAME_FLAG_SHOW_FRAME |
+                V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING | V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
+    memset(&ctrls[0], 0, sizeof(ctrls[0]));
+    ctrls[0].id = V4L2_CID_STATELESS_VP9_FRAME;
+    ctrls[0].ptr = fr;
+    ctrls[0].size = sizeof(*fr);
+    *n = 1;
+    return 0;
+}
+
 const struct vareq_codec vareq_codec_vp9 = {
     .name = "VP9",
     .output_pixfmt = V4L2_PIX_FMT_VP9_FRAME,
-    .profiles = {{VAProfileVP9Profile0, "VP9Profile0", VA_RT_FORMAT_YUV420}},
-    .n_profiles = 1,
+    /* Profiles 1 and 3 (4:2:2, 4:4:0, 4:4:4) are not offered: no CAPTURE format holds
+     * them, so vaCreateConfig declines them (VA_STATUS_ERROR_UNSUPPORTED_PROFILE). */
+    .profiles = {{VAProfileVP9Profile0, "VP9Profile0", VA_RT_FORMAT_YUV420},
+                 {VAProfileVP9Profile2, "VP9Profile2", VA_RT_FORMAT_YUV420_10}},
+    .n_profiles = 2,
     .ctrls = {{V4L2_CID_STATELESS_VP9_FRAME, true},
               {V4L2_CID_STATELESS_VP9_COMPRESSED_HDR, false}},
     .n_ctrls = 2,
@@ -184,4 +209,5 @@ const struct vareq_codec vareq_codec_vp9 = {
     .ctx_destroy = vp9_ctx_destroy,
     .translate = vp9_translate,
     .frame_size = vp9_frame_size,
+    .format_ctrls = vp9_format_ctrls,
 };

@@ -1,3 +1,24 @@
+/* simdev AV1 engine: slot model, dav1d, pictures. See sim_av1.h and docs/av1.md.
+ *
+ * Slot model. dav1d's 8 reference slots are used as a cache of decoded frames keyed by the
+ * CAPTURE timestamp each was decoded into (a hardware decoder keeps a frame's side data -
+ * motion vectors, CDFs, segmentation map - with its CAPTURE buffer in the same way). Every
+ * request names the frames of all 8 slots (reference_frame_ts[]) and picks its references
+ * among them (ref_frame_idx[]); the header dav1d sees uses the cache slots that hold them.
+ * A named reference that is not in a CAPTURE buffer, not in the cache, or whose order hint
+ * differs from order_hints[] fails the request.
+ *
+ * Which frames to keep: a frame is first decoded without storing it (refresh 0: dav1d's
+ * state does not change; its picture goes to the CAPTURE buffer at once). The next request
+ * tells exactly whether it is still in a slot (its reference_frame_ts[]); if it is, the
+ * frame is decoded again, now stored into a cache slot whose frame no slot names any more,
+ * before the new request is decoded. Shown key frames and switch frames refresh every slot
+ * (the syntax requires it) and are stored at once.
+ *
+ * refresh_frame_flags is checked, not trusted: the engine keeps the V4L2 slots as the
+ * requests' refresh_frame_flags describe them and compares every request's
+ * reference_frame_ts[] with it; a difference is counted (sim_av1_slot_mismatches) and
+ * fails the request in strict mode (VAREQ_SIM_AV1_STRICT=1). */
 #include "sim_av1.h"
 
 #include <dav1d/dav1d.h>
@@ -13,10 +34,27 @@ struct sim_slot {
     uint64_t ts;
 };
 
+/* A frame decoded without being stored, kept until the next request says whether a slot
+ * holds it. Everything needed to write its temporal unit again. */
+struct sim_pending {
+    bool valid;
+    uint64_t ts;
+    struct v4l2_ctrl_av1_sequence seq;
+    struct v4l2_ctrl_av1_frame frame; /* header as given to dav1d (cache slot indices) */
+    struct v4l2_ctrl_av1_film_grain grain;
+    bool has_grain;
+    struct v4l2_ctrl_av1_tile_group_entry tiles[V4L2_AV1_MAX_TILE_COUNT];
+    unsigned n_tiles;
+    uint8_t *data;
+    size_t len, data_cap;
+    struct av1_slot_state cache[8]; /* cache state it was decoded with */
+};
+
 struct sim_av1 {
     Dav1dContext *dav1d;
     struct sim_slot slots[8]; /* dav1d's slots: the cache */
-    uint64_t vslot[8];        /* the V4L2 slots as the controls' refresh flags describe them */
+    struct sim_pending pend;
+    uint64_t vslot[8];        /* the V4L2 slots as the requests' refresh flags describe them */
     bool vslot_valid[8];
     unsigned long vslot_mismatch;
     bool strict;
@@ -39,16 +77,14 @@ static int open_dav1d(struct sim_av1 *e)
 struct sim_av1 *sim_av1_create(void)
 {
     struct sim_av1 *e = calloc(1, sizeof(*e));
+    const char *v = getenv("VAREQ_SIM_AV1_STRICT");
     if (!e)
         return NULL;
     if (open_dav1d(e) < 0) {
         free(e);
         return NULL;
     }
-    {
-        const char *v = getenv("VAREQ_SIM_AV1_STRICT");
-        e->strict = v && v[0] == '1';
-    }
+    e->strict = v && v[0] == '1';
     return e;
 }
 
@@ -58,15 +94,9 @@ void sim_av1_destroy(struct sim_av1 *e)
         return;
     if (e->dav1d)
         dav1d_close(&e->dav1d);
+    free(e->pend.data);
     free(e->buf);
     free(e);
-}
-
-static void reset(struct sim_av1 *e)
-{
-    dav1d_flush(e->dav1d);
-    memset(e->slots, 0, sizeof(e->slots));
-    memset(e->vslot_valid, 0, sizeof(e->vslot_valid));
 }
 
 unsigned long sim_av1_slot_mismatches(const struct sim_av1 *e)
@@ -74,28 +104,72 @@ unsigned long sim_av1_slot_mismatches(const struct sim_av1 *e)
     return e->vslot_mismatch;
 }
 
+static void reset(struct sim_av1 *e)
+{
+    dav1d_flush(e->dav1d);
+    memset(e->slots, 0, sizeof(e->slots));
+    memset(e->vslot_valid, 0, sizeof(e->vslot_valid));
+    e->pend.valid = false;
+}
+
+static bool is_intra(const struct v4l2_ctrl_av1_frame *f)
+{
+    return f->frame_type == V4L2_AV1_KEY_FRAME || f->frame_type == V4L2_AV1_INTRA_ONLY_FRAME;
+}
+
+static bool refreshes_all(const struct v4l2_ctrl_av1_frame *f)
+{
+    return f->frame_type == V4L2_AV1_SWITCH_FRAME ||
+           (f->frame_type == V4L2_AV1_KEY_FRAME && (f->flags & V4L2_AV1_FRAME_FLAG_SHOW_FRAME));
+}
+
 static int copy_out(const Dav1dPicture *p, struct sim_picture *dst, char *err, size_t errlen)
 {
     const unsigned w = (unsigned)p->p.w, h = (unsigned)p->p.h;
-    if (p->p.bpc != 8 || p->p.layout != DAV1D_PIXEL_LAYOUT_I420) {
-        snprintf(err, errlen, "dav1d output %d-bit layout %d: only 8-bit 4:2:0 here", p->p.bpc,
+    const bool hbd = p->p.bpc > 8;
+    if ((p->p.bpc != 8 && p->p.bpc != 10) || p->p.layout != DAV1D_PIXEL_LAYOUT_I420) {
+        snprintf(err, errlen, "dav1d output %d-bit layout %d: only 8/10-bit 4:2:0", p->p.bpc,
                  (int)p->p.layout);
+        return -EINVAL;
+    }
+    if (hbd != (dst->fourcc == V4L2_PIX_FMT_P010)) {
+        snprintf(err, errlen, "%d-bit frame for a %u-bit CAPTURE format", p->p.bpc,
+                 dst->fourcc == V4L2_PIX_FMT_P010 ? 10u : 8u);
         return -EINVAL;
     }
     if (!sim_picture_fits(dst, w, h)) {
         snprintf(err, errlen, "frame %ux%u does not fit the CAPTURE buffer", w, h);
         return -ENOSPC;
     }
-    for (unsigned y = 0; y < h; y++)
-        memcpy(dst->plane[0].data + (size_t)y * dst->plane[0].bytesperline,
-               (const uint8_t *)p->data[0] + (ptrdiff_t)y * p->stride[0], w);
+    for (unsigned y = 0; y < h; y++) {
+        uint8_t *row = dst->plane[0].data + (size_t)y * dst->plane[0].bytesperline;
+        const uint8_t *src = (const uint8_t *)p->data[0] + (ptrdiff_t)y * p->stride[0];
+        if (!hbd) {
+            memcpy(row, src, w);
+            continue;
+        }
+        for (unsigned x = 0; x < w; x++) {
+            uint16_t v = (uint16_t)(((const uint16_t *)src)[x] << 6);
+            row[2 * x] = (uint8_t)v;
+            row[2 * x + 1] = (uint8_t)(v >> 8);
+        }
+    }
     for (unsigned y = 0; y < (h + 1) / 2; y++) {
         uint8_t *row = dst->plane[1].data + (size_t)y * dst->plane[1].bytesperline;
         const uint8_t *u = (const uint8_t *)p->data[1] + (ptrdiff_t)y * p->stride[1];
         const uint8_t *v = (const uint8_t *)p->data[2] + (ptrdiff_t)y * p->stride[1];
         for (unsigned x = 0; x < (w + 1) / 2; x++) {
-            row[2 * x] = u[x];
-            row[2 * x + 1] = v[x];
+            if (!hbd) {
+                row[2 * x] = u[x];
+                row[2 * x + 1] = v[x];
+            } else {
+                uint16_t cu = (uint16_t)(((const uint16_t *)u)[x] << 6);
+                uint16_t cv = (uint16_t)(((const uint16_t *)v)[x] << 6);
+                row[4 * x] = (uint8_t)cu;
+                row[4 * x + 1] = (uint8_t)(cu >> 8);
+                row[4 * x + 2] = (uint8_t)cv;
+                row[4 * x + 3] = (uint8_t)(cv >> 8);
+            }
         }
     }
     dst->width = w;
@@ -103,17 +177,51 @@ static int copy_out(const Dav1dPicture *p, struct sim_picture *dst, char *err, s
     return 0;
 }
 
-/* The engine's slot model. dav1d's 8 reference slots are a cache of decoded frames keyed by
- * the CAPTURE timestamp they were decoded into (a hardware decoder keeps its per-frame
- * side data with each CAPTURE buffer in the same way); the request's reference_frame_ts[]
- * name the frames, ref_frame_idx[] picks the references among them, and the header given
- * to dav1d uses the cache slots that hold them. refresh_frame_flags decides which frames the
- * cache may drop: a frame outside the request's slot state first, then one the refresh
- * replaces. A named frame that is not in the cache, not in a CAPTURE buffer, or whose order
- * hint differs from order_hints[] fails the request.
- * The model of the V4L2 slots the controls describe (vslot, updated by refresh_frame_flags)
- * is compared with every request's reference_frame_ts[]; differences are counted, and fail
- * the request in strict mode (VAREQ_SIM_AV1_STRICT=1). */
+/* Writes the temporal unit and runs it through dav1d; *pic holds the picture on success. */
+static int run_dav1d(struct sim_av1 *e, const struct av1_obu_in *in, Dav1dPicture *pic,
+                     char *err, size_t errlen)
+{
+    size_t need = av1_obu_bound(in);
+    Dav1dData dd;
+    long n;
+    int r;
+
+    if (need > e->buf_cap) {
+        uint8_t *nb = realloc(e->buf, need);
+        if (!nb) {
+            snprintf(err, errlen, "out of memory");
+            return -ENOMEM;
+        }
+        e->buf = nb;
+        e->buf_cap = need;
+    }
+    n = av1_write_temporal_unit(in, e->buf, e->buf_cap, err, errlen);
+    if (n < 0)
+        return -EINVAL;
+    if (!dav1d_data_create(&dd, (size_t)n)) {
+        snprintf(err, errlen, "dav1d_data_create failed");
+        return -ENOMEM;
+    }
+    memcpy((uint8_t *)dd.data, e->buf, (size_t)n);
+    r = dav1d_send_data(e->dav1d, &dd);
+    if (r < 0 && r != DAV1D_ERR(EAGAIN)) {
+        dav1d_data_unref(&dd);
+        reset(e);
+        snprintf(err, errlen, "dav1d rejected the frame (%d)", r);
+        return -EINVAL;
+    }
+    memset(pic, 0, sizeof(*pic));
+    r = dav1d_get_picture(e->dav1d, pic);
+    if (dd.sz)
+        dav1d_data_unref(&dd);
+    if (r < 0) {
+        reset(e);
+        snprintf(err, errlen, "dav1d produced no picture (%d)", r);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static int find_cached(const struct sim_av1 *e, uint64_t ts)
 {
     for (int i = 0; i < 8; i++)
@@ -122,9 +230,113 @@ static int find_cached(const struct sim_av1 *e, uint64_t ts)
     return -1;
 }
 
-static bool is_intra(const struct v4l2_ctrl_av1_frame *f)
+static void store(struct sim_av1 *e, unsigned mask, const struct v4l2_ctrl_av1_frame *f,
+                  uint64_t ts)
 {
-    return f->frame_type == V4L2_AV1_KEY_FRAME || f->frame_type == V4L2_AV1_INTRA_ONLY_FRAME;
+    for (unsigned i = 0; i < 8; i++) {
+        struct sim_slot *s = &e->slots[i];
+        if (!(mask & (1u << i)))
+            continue;
+        s->st.valid = true;
+        s->st.order_hint = f->order_hint;
+        if (is_intra(f))
+            av1_default_gm_params(s->st.gm_params);
+        else
+            memcpy(s->st.gm_params, f->global_motion.params, sizeof(s->st.gm_params));
+        s->ts = ts;
+    }
+}
+
+/* A cache slot the pending frame may take: empty, a second copy, or a frame that no slot of
+ * the current request names. -1 if every cache slot holds a named frame. */
+static int free_cache_slot(const struct sim_av1 *e, const __u64 named[8])
+{
+    int dup = -1, dead = -1;
+    for (int d = 0; d < 8; d++) {
+        bool is_named = false;
+        if (!e->slots[d].st.valid)
+            return d;
+        for (int o = 0; o < d; o++)
+            if (e->slots[o].st.valid && e->slots[o].ts == e->slots[d].ts && dup < 0)
+                dup = d;
+        for (unsigned i = 0; i < 8; i++)
+            if (named[i] == e->slots[d].ts)
+                is_named = true;
+        if (!is_named && dead < 0)
+            dead = d;
+    }
+    return dup >= 0 ? dup : dead;
+}
+
+/* Stores the pending frame if the current request's slots still name it. */
+static int commit_pending(struct sim_av1 *e, const struct v4l2_ctrl_av1_frame *cur, char *err,
+                          size_t errlen)
+{
+    struct sim_pending *p = &e->pend;
+    struct av1_obu_in in;
+    Dav1dPicture pic;
+    bool named = false;
+    int slot, r;
+
+    if (!p->valid)
+        return 0;
+    p->valid = false;
+    if (refreshes_all(cur) && cur->frame_type == V4L2_AV1_KEY_FRAME)
+        return 0; /* a shown key frame replaces everything */
+    for (unsigned i = 0; i < 8; i++)
+        if (cur->reference_frame_ts[i] == p->ts)
+            named = true;
+    if (!named)
+        return 0;
+    slot = free_cache_slot(e, cur->reference_frame_ts);
+    if (slot < 0) {
+        snprintf(err, errlen, "internal: no cache slot for frame ts %llu",
+                 (unsigned long long)p->ts);
+        return -EINVAL;
+    }
+    p->frame.refresh_frame_flags = (uint8_t)(1u << slot);
+    memset(&in, 0, sizeof(in));
+    in.seq = &p->seq;
+    in.frame = &p->frame;
+    in.grain = p->has_grain ? &p->grain : NULL;
+    in.tiles = p->tiles;
+    in.n_tiles = p->n_tiles;
+    in.data = p->data;
+    in.len = p->len;
+    in.slots = p->cache;
+    r = run_dav1d(e, &in, &pic, err, errlen);
+    if (r < 0)
+        return r;
+    dav1d_picture_unref(&pic);
+    store(e, 1u << slot, &p->frame, p->ts);
+    return 0;
+}
+
+static int keep_pending(struct sim_av1 *e, const struct av1_obu_in *in, uint64_t ts)
+{
+    struct sim_pending *p = &e->pend;
+    if (in->n_tiles > V4L2_AV1_MAX_TILE_COUNT)
+        return -EINVAL;
+    if (in->len > p->data_cap) {
+        uint8_t *nd = realloc(p->data, in->len);
+        if (!nd)
+            return -ENOMEM;
+        p->data = nd;
+        p->data_cap = in->len;
+    }
+    memcpy(p->data, in->data, in->len);
+    p->len = in->len;
+    p->seq = *in->seq;
+    p->frame = *in->frame;
+    p->has_grain = in->grain != NULL;
+    if (in->grain)
+        p->grain = *in->grain;
+    memcpy(p->tiles, in->tiles, in->n_tiles * sizeof(p->tiles[0]));
+    p->n_tiles = in->n_tiles;
+    memcpy(p->cache, in->slots, sizeof(p->cache));
+    p->ts = ts;
+    p->valid = true;
+    return 0;
 }
 
 static int map_refs(const struct sim_av1 *e, const struct sim_decode_job *job,
@@ -148,8 +360,8 @@ static int map_refs(const struct sim_av1 *e, const struct sim_decode_job *job,
         }
         d = find_cached(e, ts);
         if (d < 0) {
-            snprintf(err, errlen, "reference %u (slot %d, ts %llu) is not a frame this context decoded "
-                     "and kept (refresh_frame_flags dropped it)", r, idx, (unsigned long long)ts);
+            snprintf(err, errlen, "reference %u (slot %d, ts %llu) is not a reference frame of "
+                     "this context", r, idx, (unsigned long long)ts);
             return -EINVAL;
         }
         if (f->order_hints[r + 1] != e->slots[d].st.order_hint) {
@@ -162,59 +374,15 @@ static int map_refs(const struct sim_av1 *e, const struct sim_decode_job *job,
     return 0;
 }
 
-/* The cache slot that receives the new frame (bit mask), see above. */
-static uint8_t choose_refresh(const struct sim_av1 *e, const struct v4l2_ctrl_av1_frame *f,
-                              const int8_t mapped[7], bool intra)
-{
-    uint64_t after[8];
-    int empty = -1, stale = -1, replaced = -1;
-
-    if (f->frame_type == V4L2_AV1_SWITCH_FRAME ||
-        (f->frame_type == V4L2_AV1_KEY_FRAME && (f->flags & V4L2_AV1_FRAME_FLAG_SHOW_FRAME)))
-        return 0xff;
-    if (!f->refresh_frame_flags)
-        return 0;
-    for (unsigned i = 0; i < 8; i++)
-        after[i] = (f->refresh_frame_flags & (1u << i)) ? 0 : f->reference_frame_ts[i];
-    for (int d = 0; d < 8; d++) {
-        bool in_before = false, in_after = false, is_ref = false;
-        if (!e->slots[d].st.valid) {
-            if (empty < 0)
-                empty = d;
-            continue;
-        }
-        for (unsigned i = 0; i < 8; i++) {
-            if (f->reference_frame_ts[i] == e->slots[d].ts)
-                in_before = true;
-            if (after[i] && after[i] == e->slots[d].ts)
-                in_after = true;
-        }
-        for (unsigned r = 0; !intra && r < 7; r++)
-            if (mapped[r] == d)
-                is_ref = true;
-        (void)is_ref; /* references are read before the refresh: replacing them is fine */
-        if (!in_before && stale < 0)
-            stale = d;
-        else if (in_before && !in_after && replaced < 0)
-            replaced = d;
-    }
-    if (empty >= 0)
-        return (uint8_t)(1u << empty);
-    if (stale >= 0)
-        return (uint8_t)(1u << stale);
-    if (replaced >= 0)
-        return (uint8_t)(1u << replaced);
-    return 0; /* every cached frame stays referenced: cannot happen with 8 slots */
-}
-
 static int check_vslots(struct sim_av1 *e, const struct v4l2_ctrl_av1_frame *f, char *err,
                         size_t errlen)
 {
+    bool differs = false;
     for (unsigned i = 0; i < 8; i++) {
         uint64_t ts = f->reference_frame_ts[i];
         if (!ts || !e->vslot_valid[i] || e->vslot[i] == ts)
             continue;
-        e->vslot_mismatch++;
+        differs = true;
         if (e->strict) {
             snprintf(err, errlen, "slot %u: reference_frame_ts %llu, but the earlier requests' "
                      "refresh_frame_flags put ts %llu there", i, (unsigned long long)ts,
@@ -222,6 +390,8 @@ static int check_vslots(struct sim_av1 *e, const struct v4l2_ctrl_av1_frame *f, 
             return -EINVAL;
         }
     }
+    if (differs)
+        e->vslot_mismatch++;
     return 0;
 }
 
@@ -233,48 +403,36 @@ int sim_av1_decode(struct sim_av1 *e, const struct sim_av1_input *in_ctrls,
     struct av1_slot_state st[8];
     struct av1_obu_in in;
     int8_t mapped[7] = {0, 0, 0, 0, 0, 0, 0};
-    const bool intra = is_intra(frame);
-    uint8_t refresh;
-    Dav1dData dd;
+    const bool intra = is_intra(frame), all = refreshes_all(frame);
     Dav1dPicture pic;
-    size_t need;
-    long n;
     int r;
 
-    if (in_ctrls->seq->bit_depth != 8 || in_ctrls->seq->seq_profile != 0) {
-        snprintf(err, errlen, "profile %u %u-bit: this engine decodes Main 8-bit",
+    if ((in_ctrls->seq->bit_depth != 8 && in_ctrls->seq->bit_depth != 10) ||
+        in_ctrls->seq->seq_profile != 0) {
+        snprintf(err, errlen, "profile %u %u-bit: this engine decodes Main 8/10-bit",
                  in_ctrls->seq->seq_profile, in_ctrls->seq->bit_depth);
         return -EINVAL;
     }
-    if ((r = check_vslots(e, frame, err, errlen)) < 0)
-        return r;
-    if (!intra && (r = map_refs(e, job, frame, mapped, err, errlen)) < 0)
-        return r;
-    refresh = choose_refresh(e, frame, mapped, intra);
-    if (frame->frame_type == V4L2_AV1_INTRA_ONLY_FRAME && refresh == 0xff)
-        refresh = 0x01;
-    /* the header dav1d sees: references and refresh in cache slots */
-    hdr = *frame;
-    for (unsigned i = 0; i < 7; i++)
-        hdr.ref_frame_idx[i] = intra ? frame->ref_frame_idx[i] : mapped[i];
-    if (frame->frame_type == V4L2_AV1_INTRA_ONLY_FRAME && frame->refresh_frame_flags == 0xff) {
-        snprintf(err, errlen, "intra-only frame with refresh_frame_flags 0xff");
-        return -EINVAL;
-    }
-    if (refresh != 0xff && (frame->frame_type == V4L2_AV1_SWITCH_FRAME ||
-                            (frame->frame_type == V4L2_AV1_KEY_FRAME &&
-                             (frame->flags & V4L2_AV1_FRAME_FLAG_SHOW_FRAME))) ) {
-        snprintf(err, errlen, "internal: refresh of a shown key frame");
-        return -EINVAL;
-    }
-    if ((frame->frame_type == V4L2_AV1_SWITCH_FRAME ||
-         (frame->frame_type == V4L2_AV1_KEY_FRAME && (frame->flags & V4L2_AV1_FRAME_FLAG_SHOW_FRAME))) &&
-        frame->refresh_frame_flags != 0xff) {
+    if (all && frame->refresh_frame_flags != 0xff) {
         snprintf(err, errlen, "refresh_frame_flags 0x%02x on a shown key or switch frame",
                  frame->refresh_frame_flags);
         return -EINVAL;
     }
-    hdr.refresh_frame_flags = refresh;
+    if (frame->frame_type == V4L2_AV1_INTRA_ONLY_FRAME && frame->refresh_frame_flags == 0xff) {
+        snprintf(err, errlen, "intra-only frame with refresh_frame_flags 0xff");
+        return -EINVAL;
+    }
+    if ((r = check_vslots(e, frame, err, errlen)) < 0)
+        return r;
+    if ((r = commit_pending(e, frame, err, errlen)) < 0)
+        return r;
+    if (!intra && (r = map_refs(e, job, frame, mapped, err, errlen)) < 0)
+        return r;
+
+    hdr = *frame; /* the header dav1d sees: references and refresh in cache slots */
+    for (unsigned i = 0; i < 7; i++)
+        hdr.ref_frame_idx[i] = intra ? 0 : mapped[i];
+    hdr.refresh_frame_flags = all ? 0xff : 0;
     for (unsigned i = 0; i < 8; i++)
         st[i] = e->slots[i].st;
     memset(&in, 0, sizeof(in));
@@ -286,60 +444,22 @@ int sim_av1_decode(struct sim_av1 *e, const struct sim_av1_input *in_ctrls,
     in.data = job->bitstream;
     in.len = job->len;
     in.slots = st;
-    need = av1_obu_bound(&in);
-    if (need > e->buf_cap) {
-        uint8_t *nb = realloc(e->buf, need);
-        if (!nb) {
-            snprintf(err, errlen, "out of memory");
-            return -ENOMEM;
-        }
-        e->buf = nb;
-        e->buf_cap = need;
-    }
-    n = av1_write_temporal_unit(&in, e->buf, e->buf_cap, err, errlen);
-    if (n < 0)
-        return -EINVAL;
-
-    if (!dav1d_data_create(&dd, (size_t)n)) {
-        snprintf(err, errlen, "dav1d_data_create failed");
-        return -ENOMEM;
-    }
-    memcpy((uint8_t *)dd.data, e->buf, (size_t)n);
-    r = dav1d_send_data(e->dav1d, &dd);
-    if (r < 0 && r != DAV1D_ERR(EAGAIN)) {
-        dav1d_data_unref(&dd);
-        reset(e);
-        snprintf(err, errlen, "dav1d rejected the frame (%d)", r);
-        return -EINVAL;
-    }
-    memset(&pic, 0, sizeof(pic));
-    r = dav1d_get_picture(e->dav1d, &pic);
-    if (dd.sz)
-        dav1d_data_unref(&dd);
-    if (r < 0) {
-        reset(e);
-        snprintf(err, errlen, "dav1d produced no picture (%d)", r);
-        return -EINVAL;
-    }
+    if ((r = run_dav1d(e, &in, &pic, err, errlen)) < 0)
+        return r;
     r = copy_out(&pic, job->dst, err, errlen);
     dav1d_picture_unref(&pic);
     if (r < 0)
         return r;
-    for (unsigned i = 0; i < 8; i++) {
-        if (refresh & (1u << i)) {
-            struct sim_slot *s = &e->slots[i];
-            s->st.valid = true;
-            s->st.order_hint = frame->order_hint;
-            if (intra)
-                av1_default_gm_params(s->st.gm_params);
-            else
-                memcpy(s->st.gm_params, frame->global_motion.params, sizeof(s->st.gm_params));
-            s->ts = job->timestamp;
-        }
+    if (all)
+        store(e, 0xff, frame, job->timestamp);
+    else if ((r = keep_pending(e, &in, job->timestamp)) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return r;
+    }
+    for (unsigned i = 0; i < 8; i++)
         if (frame->refresh_frame_flags & (1u << i)) {
             e->vslot[i] = job->timestamp;
             e->vslot_valid[i] = true;
         }
-    }
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "../codec.h"
 #include "sim_av1.h"
+#include "sim_av1_faults.h"
 
 static const struct sim_ctrl_def av1_controls[] = {
     { .id = V4L2_CID_STATELESS_AV1_SEQUENCE, .type = V4L2_CTRL_TYPE_AV1_SEQUENCE,
@@ -36,28 +37,6 @@ static unsigned av1_ctrl_bit_depth(uint32_t id, const void *value)
         return 0;
     return ((const struct v4l2_ctrl_av1_sequence *)value)->bit_depth;
 }
-
-static void fault_corrupt_base_q(struct sim_ctrl_set *ctrls)
-{
-    struct v4l2_ctrl_av1_frame *f = sim_ctrls_get_mut(ctrls, V4L2_CID_STATELESS_AV1_FRAME, NULL);
-    if (f)
-        f->quantization.base_q_idx ^= 1;
-}
-
-static void fault_tile_offset(struct sim_ctrl_set *ctrls)
-{
-    struct v4l2_ctrl_av1_tile_group_entry *t =
-        sim_ctrls_get_mut(ctrls, V4L2_CID_STATELESS_AV1_TILE_GROUP_ENTRY, NULL);
-    if (t && t->tile_size > 1) {
-        t->tile_offset++;
-        t->tile_size--;
-    }
-}
-
-static const struct sim_codec_fault av1_faults[] = {
-    { "av1-corrupt-base-q", fault_corrupt_base_q },
-    { "av1-shift-tile-offset", fault_tile_offset },
-};
 
 struct sim_engine {
     struct sim_av1 *av1;
@@ -110,12 +89,12 @@ const struct sim_codec sim_codec_av1 = {
     .description = "AV1 Frame",
     .controls = av1_controls,
     .n_controls = sizeof(av1_controls) / sizeof(av1_controls[0]),
-    .bit_depths = SIM_BIT_DEPTH(8),
+    .bit_depths = SIM_BIT_DEPTH(8) | SIM_BIT_DEPTH(10),
     .ctrl_bit_depth = av1_ctrl_bit_depth,
     .ref_ts = av1_ref_ts,
     .n_ref_ts = sizeof(av1_ref_ts) / sizeof(av1_ref_ts[0]),
-    .faults = av1_faults,
-    .n_faults = sizeof(av1_faults) / sizeof(av1_faults[0]),
+    .faults = sim_av1_faults,
+    .n_faults = SIM_AV1_N_FAULTS,
     .create = av1_create,
     .destroy = av1_destroy,
     .decode = av1_decode,

@@ -297,6 +297,23 @@ static int write_segmentation(struct av1_bw *w, struct hdr_ctx *c)
     }
     if (!update_data)
         return 0;
+    {
+        /* spec 5.9.14: SegIdPreSkip and LastActiveSegId follow from the features */
+        unsigned last = 0;
+        bool pre_skip = false;
+        for (unsigned i = 0; i < 8; i++)
+            for (unsigned j = 0; j < 8; j++)
+                if (sg->feature_enabled[i] & (1u << j)) {
+                    last = i;
+                    if (j >= V4L2_AV1_SEG_LVL_REF_FRAME)
+                        pre_skip = true;
+                }
+        if (last != sg->last_active_seg_id ||
+            pre_skip != !!(sg->flags & V4L2_AV1_SEGMENTATION_FLAG_SEG_ID_PRE_SKIP))
+            FAIL("segmentation: last_active_seg_id %u / SEG_ID_PRE_SKIP %u, the features give "
+                 "%u / %u", sg->last_active_seg_id,
+                 !!(sg->flags & V4L2_AV1_SEGMENTATION_FLAG_SEG_ID_PRE_SKIP), last, pre_skip);
+    }
     for (unsigned i = 0; i < 8; i++)
         for (unsigned j = 0; j < 8; j++) {
             bool en = sg->feature_enabled[i] & (1u << j);
@@ -426,6 +443,19 @@ static int write_lr(struct av1_bw *w, struct hdr_ctx *c, bool intrabc)
         av1_bw_f(w, 1, lr->lr_uv_shift);
     else if (lr->lr_uv_shift)
         FAIL("lr_uv_shift without subsampled chroma restoration");
+    {
+        /* spec 5.9.20: LoopRestorationSize[] follow from the shifts */
+        unsigned y = 256u >> (2 - lr->lr_unit_shift), uv = y >> lr->lr_uv_shift;
+        if (lr->loop_restoration_size[0] != y ||
+            (c->num_planes > 1 &&
+             (lr->loop_restoration_size[1] != uv || lr->loop_restoration_size[2] != uv)))
+            FAIL("loop_restoration_size %u/%u/%u, the shifts give %u/%u",
+                 lr->loop_restoration_size[0], lr->loop_restoration_size[1],
+                 lr->loop_restoration_size[2], y, uv);
+        if (!!(lr->flags & V4L2_AV1_LOOP_RESTORATION_FLAG_USES_LR) != uses ||
+            !!(lr->flags & V4L2_AV1_LOOP_RESTORATION_FLAG_USES_CHROMA_LR) != chroma)
+            FAIL("loop restoration USES_LR/USES_CHROMA_LR flags contradict the types");
+    }
     return 0;
 }
 
@@ -792,8 +822,8 @@ static int write_frame_header(struct av1_bw *w, struct hdr_ctx *c)
     /* skip_mode_params(): skipModeAllowed from the slot model's order hints */
     {
         bool allowed = false;
+        int fwd = -1, bwd = -1, second = -1;
         if (!c->intra && (f->flags & V4L2_AV1_FRAME_FLAG_REFERENCE_SELECT) && order) {
-            int fwd = -1, bwd = -1, second = -1;
             uint32_t fh = 0, bh = 0, sh = 0;
             for (int i = 0; i < 7; i++) {
                 uint32_t h = c->in->slots[(unsigned)f->ref_frame_idx[i] & 7].order_hint;
@@ -836,10 +866,19 @@ static int write_frame_header(struct av1_bw *w, struct hdr_ctx *c)
                 allowed = second >= 0;
             }
         }
-        if (allowed)
+        if (allowed != !!(f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_ALLOWED))
+            FAIL("SKIP_MODE_ALLOWED %u, the references' order hints give %u",
+                 !!(f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_ALLOWED), allowed);
+        if (allowed) {
+            int a = fwd, b = bwd >= 0 ? bwd : second;
+            int lo = a < b ? a : b, hi = a < b ? b : a;
+            if (f->skip_mode_frame[0] != 1 + lo || f->skip_mode_frame[1] != 1 + hi)
+                FAIL("skip_mode_frame %u/%u, the references' order hints give %d/%d",
+                     f->skip_mode_frame[0], f->skip_mode_frame[1], 1 + lo, 1 + hi);
             av1_bw_f(w, 1, !!(f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_PRESENT));
-        else if (f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_PRESENT)
+        } else if (f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_PRESENT) {
             FAIL("SKIP_MODE_PRESENT but the references do not allow skip mode");
+        }
     }
     if (!c->intra && !er && seqf(c->s, V4L2_AV1_SEQUENCE_FLAG_ENABLE_WARPED_MOTION))
         av1_bw_f(w, 1, !!(f->flags & V4L2_AV1_FRAME_FLAG_ALLOW_WARPED_MOTION));
@@ -890,6 +929,8 @@ long av1_write_temporal_unit(const struct av1_obu_in *in, uint8_t *out, size_t c
         FAIL("order_hint_bits %u", in->seq->order_hint_bits);
     if (f->frame_type > V4L2_AV1_SWITCH_FRAME)
         FAIL("frame_type %u", f->frame_type);
+    if (c.order_hint_bits ? f->order_hint >> c.order_hint_bits : f->order_hint)
+        FAIL("order_hint %u does not fit %u bits", f->order_hint, c.order_hint_bits);
     if (f->flags & V4L2_AV1_FRAME_FLAG_USE_SUPERRES) {
         unsigned d = f->superres_denom;
         if (d < 9 || d > 16 || c.frame_w != (c.up_w * 8 + d / 2) / d)

@@ -18,7 +18,6 @@ struct sim_vp8 {
     bool dec_ok;
     bool have_key;              /* libvpx holds a decoded keyframe (no error since) */
     uint32_t width, height;     /* sequence size (last keyframe) */
-    struct sim_vp8_probs probs; /* mirror of libvpx's probabilities */
     uint8_t *frame;
     size_t frame_cap;
     uint8_t *scratch;
@@ -50,7 +49,6 @@ struct sim_vp8 *sim_vp8_create(void)
         return NULL;
     }
     e->dec_ok = true;
-    sim_vp8_probs_default(&e->probs);
     return e;
 }
 
@@ -237,9 +235,8 @@ int sim_vp8_decode(struct sim_vp8 *e, const struct v4l2_ctrl_vp8_frame *f,
 
     uint8_t *part = NULL;
     size_t part_len = 0;
-    struct sim_vp8_probs after;
-    r = sim_vp8_write_first_partition(f, &e->probs, bs + tag_len, (size_t)fps, &part, &part_len,
-                                      &after, err, errlen);
+    r = sim_vp8_write_first_partition(f, bs + tag_len, (size_t)fps, &part, &part_len, err,
+                                      errlen);
     if (r < 0)
         return r;
     if (part_len >= (1u << 19)) {
@@ -304,7 +301,6 @@ int sim_vp8_decode(struct sim_vp8 *e, const struct v4l2_ctrl_vp8_frame *f,
     vpx_codec_iter_t it = NULL;
     while (vpx_codec_get_frame(&e->dec, &it))
         ;
-    e->probs = after;
     if (key) {
         e->width = f->width;
         e->height = f->height;

@@ -1,32 +1,24 @@
 /* simdev VP8: writes the control partition (first partition) of a frame from
- * V4L2_CID_STATELESS_VP8_FRAME and resumes the macroblock data of the original one.
+ * V4L2_CID_STATELESS_VP8_FRAME.
  *
- * The first partition is ONE boolean-coded stream holding the frame header and then the
- * per-macroblock modes and motion vectors. The control describes the state of a decoder
- * at the end of the header: bit position of the 8-bit comparison window
- * (first_part_header_bits), range, value and bit_count (RFC 6386 section 7). A hardware
- * decoder loads that state and reads the rest of the partition; it never decodes the
- * header bits.
+ * The first partition is ONE boolean-coded stream: the frame header, then the
+ * per-macroblock modes and motion vectors. The control describes a decoder's state at
+ * the end of the header (bit position of the 8-bit window = first_part_header_bits,
+ * range, value, bit_count; RFC 6386 section 7); a hardware decoder loads that state and
+ * reads on, it never decodes the header bits.
  *
- * The writer does the same with a software decoder (libvpx), which cannot be given a
- * coder state: it arithmetic-codes a header from the control fields and then appends
- * the control's window value and the original bits after the window, exactly (with
- * carry propagation) at the bit position where the new header ends. A decoder reading
- * the new partition decodes the new header and then finds the coder in the state the
- * control describes, provided the range after the new header equals the control's
- * range. The range depends only on the coded symbols; the header has many semantically
- * equivalent codings (an unchanged probability may be sent again, a zero delta may be
- * coded or omitted, refresh_entropy_probs/color_space/clamping_type are not in the uAPI
- * and free), so a dynamic program over the 128 possible range values chooses a coding
- * that ends on the control's range. Consequences:
+ * The writer arithmetic-codes a new header from the control fields, then decodes the
+ * macroblock symbols of the original partition starting from the control's coder state,
+ * with the control's probabilities, and codes them again into the same coder
+ * (sim_vp8_modes.h). So:
  *   - every header field comes from the control; the original header bits are never read;
- *   - a wrong range/value changes how the macroblock data decodes (as on hardware), or
- *     fails the request when no coding reaches the range or value >= range;
- *   - a wrong first_part_header_bits moves the resume point (different output);
- *   - bit_count must agree with first_part_header_bits ((8 - bits % 8) % 8): it is
- *     redundant in the uAPI, a disagreement fails the request.
- * "No update" for a probability keeps libvpx's current value, so the writer keeps a
- * mirror of libvpx's probability state (keyframe defaults, refresh_entropy_probs). */
+ *   - a wrong range/value/first_part_header_bits changes which macroblock symbols are
+ *     decoded (as on hardware) or fails the request (range < 128, value >= range);
+ *   - bit_count is redundant with first_part_header_bits ((8 - bits % 8) % 8 in the
+ *     convention of VA-API and FFmpeg); a disagreement fails the request;
+ *   - the header always sends refresh_entropy_probs = 0 and codes every probability
+ *     against the keyframe defaults, so libvpx's probability state never depends on
+ *     earlier frames: the control carries the full tables. */
 #ifndef VAREQ_SIM_VP8_HEADER_H
 #define VAREQ_SIM_VP8_HEADER_H
 
@@ -45,15 +37,10 @@ struct sim_vp8_probs {
 /* Sets p to the probabilities a keyframe starts from. */
 void sim_vp8_probs_default(struct sim_vp8_probs *p);
 
-/* cur: libvpx's probabilities before this frame (ignored for keyframes).
- * part/part_len: the original first partition (first_part_size bytes).
- * On success *out (malloc'd, caller frees) holds the new partition and *after the
- * probabilities libvpx holds after decoding it. Negative errno + reason on failure. */
-int sim_vp8_write_first_partition(const struct v4l2_ctrl_vp8_frame *f,
-                                  const struct sim_vp8_probs *cur,
-                                  const uint8_t *part, size_t part_len,
-                                  uint8_t **out, size_t *out_len,
-                                  struct sim_vp8_probs *after,
-                                  char *err, size_t errlen);
+/* part/part_len: the original first partition (first_part_size bytes). On success *out
+ * (malloc'd, caller frees) holds the new partition. Negative errno + reason on failure. */
+int sim_vp8_write_first_partition(const struct v4l2_ctrl_vp8_frame *f, const uint8_t *part,
+                                  size_t part_len, uint8_t **out, size_t *out_len, char *err,
+                                  size_t errlen);
 
 #endif

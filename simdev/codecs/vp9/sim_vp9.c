@@ -19,8 +19,18 @@
  * refresh_frame_flags and ref_frame_idx only route buffers inside libvpx: the decoding
  * process (probability contexts, segmentation map, previous-frame motion vectors, which
  * libvpx keeps per decoder like hardware does) does not depend on them, so rewriting them
- * is safe; the pixels of every reference come from the CAPTURE buffers. Reference
- * scaling (a reference of another size than any slot) fails with -ENOTSUP for now.
+ * is safe; the pixels of every reference come from the CAPTURE buffers.
+ *
+ * Reference scaling (references of another size than the frame) is done by libvpx
+ * itself: a picture is loaded into a slot whose buffer has the picture's size (libvpx
+ * then predicts through its scaler exactly as when it decodes the original stream). To
+ * have such buffers, the first frame of a new size is also stored in slot 1 or 2 (the one
+ * least recently used for a reference), so buffers of the old and the new size coexist.
+ * A frame whose distinct references need more buffers of a size than the slots hold fails
+ * with -ENOTSUP and says so (not seen with libvpx's dynamic resize).
+ *
+ * Profile 2 (10-bit) is decoded with libvpx's high bit depth path (16-bit samples,
+ * VPX_IMG_FMT_I42016 for the reference images) and written as P010.
  */
 #include "sim_vp9.h"
 
@@ -48,6 +58,8 @@ struct sim_vp9 {
      * libvpx it ignores the index and returns the last shown frame. */
     uint32_t slot_buf[8];
     uint32_t slot_w[8], slot_h[8];
+    uint64_t slot_used_at[3];   /* frame_no when slot 0..2 last held a reference */
+    uint64_t frame_no;
     uint32_t next_buf;
     bool resync;                /* libvpx waits for a keyframe / intra-only frame */
     /* sequence parameters of the last intra frame, to validate inter frame controls */
@@ -109,10 +121,15 @@ static int ensure(uint8_t **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* Checks that an 8-bit NV12/NV12M picture of w x h fits its planes. */
-static bool nv12_fits(const struct sim_picture *p, uint32_t w, uint32_t h)
+/* Checks that a picture of w x h in the format of the bit depth fits its planes:
+ * NV12/NV12M for 8-bit, P010 for 10-bit (simdev/codecs/codec.h). */
+static bool pic_fits(const struct sim_picture *p, uint32_t w, uint32_t h, unsigned depth)
 {
-    if (!p || (p->fourcc != V4L2_PIX_FMT_NV12 && p->fourcc != V4L2_PIX_FMT_NV12M))
+    if (!p)
+        return false;
+    if (depth == 8 && p->fourcc != V4L2_PIX_FMT_NV12 && p->fourcc != V4L2_PIX_FMT_NV12M)
+        return false;
+    if (depth == 10 && p->fourcc != V4L2_PIX_FMT_P010)
         return false;
     return sim_picture_fits(p, w, h);
 }
@@ -121,18 +138,19 @@ static bool same_picture(const struct sim_picture *a, const struct sim_picture *
 {
     if (a == b)
         return true;
-    if (a->width != b->width || a->height != b->height)
+    if (a->width != b->width || a->height != b->height || a->fourcc != b->fourcc)
         return false;
     if (a->plane[0].data == b->plane[0].data && a->plane[1].data == b->plane[1].data &&
         a->plane[0].bytesperline == b->plane[0].bytesperline &&
         a->plane[1].bytesperline == b->plane[1].bytesperline)
         return true;
-    /* Both pictures passed nv12_fits() for their width x height. */
+    /* Both pictures passed pic_fits() for their width x height. */
+    size_t sb = sim_picture_sample_bytes(a);
     for (uint32_t y = 0; y < a->height; y++)
         if (memcmp(a->plane[0].data + (size_t)y * a->plane[0].bytesperline,
-                   b->plane[0].data + (size_t)y * b->plane[0].bytesperline, a->width))
+                   b->plane[0].data + (size_t)y * b->plane[0].bytesperline, a->width * sb))
             return false;
-    size_t cw = ((size_t)a->width + 1) & ~(size_t)1;
+    size_t cw = (((size_t)a->width + 1) & ~(size_t)1) * sb;
     for (uint32_t y = 0; y < (a->height + 1) / 2; y++)
         if (memcmp(a->plane[1].data + (size_t)y * a->plane[1].bytesperline,
                    b->plane[1].data + (size_t)y * b->plane[1].bytesperline, cw))
@@ -140,10 +158,49 @@ static bool same_picture(const struct sim_picture *a, const struct sim_picture *
     return true;
 }
 
-/* Loads an NV12 picture into libvpx reference slot 0/1/2 (VP8_SET_REFERENCE). The image
+/* Sample x of a row of a CAPTURE plane (8-bit, or P010: 10 bits in bits 15..6, LE). */
+static unsigned get_sample(const uint8_t *row, unsigned x, bool hbd)
+{
+    if (!hbd)
+        return row[x];
+    return (unsigned)(row[2 * x] | row[2 * x + 1] << 8) >> 6;
+}
+
+static void put_sample(uint8_t *row, unsigned x, unsigned v, bool hbd)
+{
+    if (!hbd) {
+        row[x] = (uint8_t)v;
+        return;
+    }
+    v <<= 6;
+    row[2 * x] = (uint8_t)(v & 0xff);
+    row[2 * x + 1] = (uint8_t)(v >> 8);
+}
+
+/* An I420 image over the scratch buffer for libvpx: 8-bit, or 16-bit samples
+ * (VPX_IMG_FMT_I42016) for high bit depth. Sizes are libvpx's 8-aligned buffer size. */
+static int wrap_scratch(struct sim_vp9 *e, vpx_image_t *img, unsigned aw, unsigned ah,
+                        bool hbd, char *err, size_t errlen)
+{
+    unsigned sb = hbd ? 2 : 1, cw = aw / 2, ch = ah / 2;
+    size_t need = ((size_t)aw * ah + 2 * (size_t)cw * ch) * sb;
+    if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
+        return fail(err, errlen, -ENOMEM, "vp9: out of memory for a %ux%u picture", aw, ah);
+    if (!vpx_img_wrap(img, hbd ? VPX_IMG_FMT_I42016 : VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
+        return fail(err, errlen, -EINVAL, "vp9: cannot wrap a %ux%u picture", aw, ah);
+    img->planes[VPX_PLANE_Y] = e->scratch;
+    img->planes[VPX_PLANE_U] = e->scratch + (size_t)aw * ah * sb;
+    img->planes[VPX_PLANE_V] = img->planes[VPX_PLANE_U] + (size_t)cw * ch * sb;
+    img->stride[VPX_PLANE_Y] = (int)(aw * sb);
+    img->stride[VPX_PLANE_U] = (int)(cw * sb);
+    img->stride[VPX_PLANE_V] = (int)(cw * sb);
+    return 0;
+}
+
+/* Loads a CAPTURE picture into libvpx reference slot 0/1/2 (VP8_SET_REFERENCE). The image
  * covers the 8-aligned size of libvpx's buffer; the padding replicates the edge and is
  * never used for prediction (libvpx extends borders from the visible size). */
-static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p,
+static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p, bool hbd,
                     char *err, size_t errlen)
 {
     static const vpx_ref_frame_type_t type[3] = { VP8_LAST_FRAME, VP8_GOLD_FRAME,
@@ -152,37 +209,40 @@ static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p,
     unsigned aw = (w + 7) & ~7u, ah = (h + 7) & ~7u;
     unsigned cw = aw / 2, ch = ah / 2;
     unsigned vw = (w + 1) / 2, vh = (h + 1) / 2;    /* visible chroma size */
-    size_t need = (size_t)aw * ah + 2 * (size_t)cw * ch;
-    if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
-        return fail(err, errlen, -ENOMEM, "vp9: out of memory for a reference");
-    uint8_t *Y = e->scratch, *U = Y + (size_t)aw * ah, *V = U + (size_t)cw * ch;
+    vpx_ref_frame_t ref;
+    memset(&ref, 0, sizeof(ref));
+    ref.frame_type = type[slot];
+    int r = wrap_scratch(e, &ref.img, aw, ah, hbd, err, errlen);
+    if (r < 0)
+        return r;
     for (unsigned y = 0; y < ah; y++) {
         const uint8_t *src = p->plane[0].data + (size_t)(y < h ? y : h - 1) * p->plane[0].bytesperline;
-        uint8_t *dst = Y + (size_t)y * aw;
-        memcpy(dst, src, w);
-        memset(dst + w, src[w - 1], aw - w);
+        uint8_t *dst = ref.img.planes[VPX_PLANE_Y] + (size_t)y * ref.img.stride[VPX_PLANE_Y];
+        for (unsigned x = 0; x < aw; x++) {
+            unsigned v = get_sample(src, x < w ? x : w - 1, hbd);
+            if (hbd)
+                ((uint16_t *)(void *)dst)[x] = (uint16_t)v;
+            else
+                dst[x] = (uint8_t)v;
+        }
     }
     for (unsigned y = 0; y < ch; y++) {
         const uint8_t *src = p->plane[1].data +
                              (size_t)(y < vh ? y : vh - 1) * p->plane[1].bytesperline;
-        uint8_t *du = U + (size_t)y * cw, *dv = V + (size_t)y * cw;
+        uint8_t *du = ref.img.planes[VPX_PLANE_U] + (size_t)y * ref.img.stride[VPX_PLANE_U];
+        uint8_t *dv = ref.img.planes[VPX_PLANE_V] + (size_t)y * ref.img.stride[VPX_PLANE_V];
         for (unsigned x = 0; x < cw; x++) {
             unsigned sx = x < vw ? x : vw - 1;
-            du[x] = src[2 * sx];
-            dv[x] = src[2 * sx + 1];
+            unsigned u = get_sample(src, 2 * sx, hbd), v = get_sample(src, 2 * sx + 1, hbd);
+            if (hbd) {
+                ((uint16_t *)(void *)du)[x] = (uint16_t)u;
+                ((uint16_t *)(void *)dv)[x] = (uint16_t)v;
+            } else {
+                du[x] = (uint8_t)u;
+                dv[x] = (uint8_t)v;
+            }
         }
     }
-    vpx_ref_frame_t ref;
-    memset(&ref, 0, sizeof(ref));
-    ref.frame_type = type[slot];
-    if (!vpx_img_wrap(&ref.img, VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
-        return fail(err, errlen, -EINVAL, "vp9: cannot wrap a %ux%u reference", aw, ah);
-    ref.img.planes[VPX_PLANE_Y] = Y;
-    ref.img.planes[VPX_PLANE_U] = U;
-    ref.img.planes[VPX_PLANE_V] = V;
-    ref.img.stride[VPX_PLANE_Y] = (int)aw;
-    ref.img.stride[VPX_PLANE_U] = (int)cw;
-    ref.img.stride[VPX_PLANE_V] = (int)cw;
     if (vpx_codec_control(&e->dec, VP8_SET_REFERENCE, &ref) != VPX_CODEC_OK) {
         const char *d = vpx_codec_error_detail(&e->dec);
         return fail(err, errlen, -EIO, "vp9: loading a reference into slot %d failed: %s", slot,
@@ -209,7 +269,7 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
             if (!refs || !refs[i])
                 return fail(err, errlen, -EINVAL, "vp9: %s reference buffer is missing",
                             names[i]);
-            if (!nv12_fits(refs[i], refs[i]->width, refs[i]->height))
+            if (!pic_fits(refs[i], refs[i]->width, refs[i]->height, f->bit_depth))
                 return fail(err, errlen, -EINVAL,
                             "vp9: %s reference (%ux%u, bytesperline %u, size %zu) is invalid",
                             names[i], refs[i]->width, refs[i]->height,
@@ -246,10 +306,16 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
                 if (!any_size)
                     return fail(err, errlen, -ENOTSUP,
                                 "vp9: %s reference is %ux%u but no decoder slot has that size "
-                                "(reference scaling is not supported yet)",
+                                "(no buffer of that size was kept for reference scaling)",
                                 names[i], refs[i]->width, refs[i]->height);
                 return fail(err, errlen, -ENOTSUP,
-                            "vp9: more distinct reference pictures than free decoder slots");
+                            "vp9: more distinct reference pictures than free decoder slots "
+                            "(refs %ux%u %ux%u %ux%u groups %d%d%d, slots %ux%u/%u %ux%u/%u "
+                            "%ux%u/%u)", refs[0]->width, refs[0]->height, refs[1]->width,
+                            refs[1]->height, refs[2]->width, refs[2]->height, group[0],
+                            group[1], group[2], e->slot_w[0], e->slot_h[0], e->slot_buf[0],
+                            e->slot_w[1], e->slot_h[1], e->slot_buf[1], e->slot_w[2],
+                            e->slot_h[2], e->slot_buf[2]);
             }
             used[pick] = true;
             slots->ref_slot[i] = (uint8_t)pick;
@@ -257,7 +323,7 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
         for (int i = 0; i < 3; i++) {
             if (group[i] != i)
                 continue;
-            int r = load_ref(e, slots->ref_slot[i], refs[i], err, errlen);
+            int r = load_ref(e, slots->ref_slot[i], refs[i], f->bit_depth > 8, err, errlen);
             if (r < 0)
                 return r;
         }
@@ -266,8 +332,22 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
      * reads slot 0). If slots 1 and 2 share a buffer it also goes to slot 1, so that the
      * next frame finds three distinct buffers in slots 0..2. */
     slots->refresh_flags = 1;
-    if (e->slot_buf[1] == e->slot_buf[2])
+    e->frame_no++;
+    for (int k = 0; k < 3; k++)
+        if (used[k])
+            e->slot_used_at[k] = e->frame_no;
+    if (e->slot_buf[1] == e->slot_buf[2]) {
         slots->refresh_flags |= 2;
+    } else if (!intra && (e->slot_w[0] != f->frame_width_minus_1 + 1u ||
+                          e->slot_h[0] != f->frame_height_minus_1 + 1u)) {
+        /* Reference scaling: libvpx loads a picture only into a buffer of its size, so
+         * the engine needs buffers of each size still referenced. The first frame of a
+         * new size (the frame encoders store as golden at a resize) is kept in slot 1
+         * or 2 as well: the one least recently used for a reference. The next frame
+         * then finds two distinct buffers (sizes new and old) besides its own. */
+        int k = e->slot_used_at[1] <= e->slot_used_at[2] ? 1 : 2;
+        slots->refresh_flags |= (uint8_t)(1u << k);
+    }
     return 0;
 }
 
@@ -293,49 +373,52 @@ static void commit_slots(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
     e->resync = false;
 }
 
-/* Reads the frame in slot 0 back (VP8_COPY_REFERENCE) and writes it as NV12 to dst. */
+/* Reads the frame in slot 0 back (VP8_COPY_REFERENCE) and writes it to dst (NV12/NV12M
+ * for 8-bit, P010 for 10-bit). */
 static int output_frame(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
                         struct sim_picture *dst, char *err, size_t errlen)
 {
     unsigned w = f->frame_width_minus_1 + 1u, h = f->frame_height_minus_1 + 1u;
     unsigned aw = (w + 7) & ~7u, ah = (h + 7) & ~7u;
-    unsigned acw = aw / 2, ach = ah / 2;
-    if (!dst || !nv12_fits(dst, w, h))
+    bool hbd = f->bit_depth > 8;
+    if (!dst || !pic_fits(dst, w, h, f->bit_depth))
         return fail(err, errlen, -ENOSPC,
                     "vp9: CAPTURE buffer (format %.4s, bytesperline %u, luma size %zu, "
-                    "chroma size %zu) cannot hold %ux%u 8-bit NV12",
+                    "chroma size %zu) cannot hold %ux%u %u-bit 4:2:0",
                     dst ? (const char *)&dst->fourcc : "none",
                     dst ? dst->plane[0].bytesperline : 0, dst ? dst->plane[0].size : 0,
-                    dst ? dst->plane[1].size : 0, w, h);
-    size_t need = (size_t)aw * ah + 2 * (size_t)acw * ach;
-    if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
-        return fail(err, errlen, -ENOMEM, "vp9: out of memory for the output");
-    uint8_t *Y = e->scratch, *U = Y + (size_t)aw * ah, *V = U + (size_t)acw * ach;
+                    dst ? dst->plane[1].size : 0, w, h, f->bit_depth);
     vpx_ref_frame_t ref;
     memset(&ref, 0, sizeof(ref));
     ref.frame_type = VP8_LAST_FRAME;
-    if (!vpx_img_wrap(&ref.img, VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
-        return fail(err, errlen, -EINVAL, "vp9: cannot wrap a %ux%u output", aw, ah);
-    ref.img.planes[VPX_PLANE_Y] = Y;
-    ref.img.planes[VPX_PLANE_U] = U;
-    ref.img.planes[VPX_PLANE_V] = V;
-    ref.img.stride[VPX_PLANE_Y] = (int)aw;
-    ref.img.stride[VPX_PLANE_U] = (int)acw;
-    ref.img.stride[VPX_PLANE_V] = (int)acw;
+    int r = wrap_scratch(e, &ref.img, aw, ah, hbd, err, errlen);
+    if (r < 0)
+        return r;
     if (vpx_codec_control(&e->dec, VP8_COPY_REFERENCE, &ref) != VPX_CODEC_OK) {
         const char *d = vpx_codec_error_detail(&e->dec);
         return fail(err, errlen, -EIO, "vp9: reading the decoded frame failed: %s",
                     d ? d : vpx_codec_error(&e->dec));
     }
-    for (unsigned y = 0; y < h; y++)
-        memcpy(dst->plane[0].data + (size_t)y * dst->plane[0].bytesperline, Y + (size_t)y * aw, w);
+    for (unsigned y = 0; y < h; y++) {
+        const uint8_t *src = ref.img.planes[VPX_PLANE_Y] + (size_t)y * ref.img.stride[VPX_PLANE_Y];
+        uint8_t *d = dst->plane[0].data + (size_t)y * dst->plane[0].bytesperline;
+        if (!hbd) {
+            memcpy(d, src, w);
+            continue;
+        }
+        for (unsigned x = 0; x < w; x++)
+            put_sample(d, x, ((const uint16_t *)(const void *)src)[x], true);
+    }
     unsigned cw = (w + 1) / 2, ch = (h + 1) / 2;
     for (unsigned y = 0; y < ch; y++) {
-        const uint8_t *u = U + (size_t)y * acw, *v = V + (size_t)y * acw;
+        const uint8_t *u = ref.img.planes[VPX_PLANE_U] + (size_t)y * ref.img.stride[VPX_PLANE_U];
+        const uint8_t *v = ref.img.planes[VPX_PLANE_V] + (size_t)y * ref.img.stride[VPX_PLANE_V];
         uint8_t *d = dst->plane[1].data + (size_t)y * dst->plane[1].bytesperline;
         for (unsigned x = 0; x < cw; x++) {
-            d[2 * x] = u[x];
-            d[2 * x + 1] = v[x];
+            unsigned uu = hbd ? ((const uint16_t *)(const void *)u)[x] : u[x];
+            unsigned vv = hbd ? ((const uint16_t *)(const void *)v)[x] : v[x];
+            put_sample(d, 2 * x, uu, hbd);
+            put_sample(d, 2 * x + 1, vv, hbd);
         }
     }
     dst->width = w;
@@ -358,10 +441,11 @@ int sim_vp9_decode(struct sim_vp9 *e,
         return fail(err, errlen, -EINVAL, "vp9: missing argument");
     if ((r = sim_vp9_check_frame(frame, err, errlen)) < 0)
         return r;
-    if (frame->profile != 0)
+    if (frame->profile != 0 && !(frame->profile == 2 && frame->bit_depth == 10))
         return fail(err, errlen, -ENOTSUP,
-                    "vp9: profile %u output (non-8-bit or non-4:2:0) is not supported yet",
-                    frame->profile);
+                    "vp9: profile %u %u-bit is not supported (profiles 0 and 2 10-bit are; "
+                    "4:2:2/4:4:4 and 12-bit have no CAPTURE format here)",
+                    frame->profile, frame->bit_depth);
     bool key = frame->flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME;
     bool intra_only = frame->flags & V4L2_VP9_FRAME_FLAG_INTRA_ONLY;
     bool ssx = frame->flags & V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING;

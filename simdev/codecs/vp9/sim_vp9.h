@@ -21,8 +21,9 @@
 
 #include "../codec.h"
 
-/* Pictures are struct sim_picture (../codec.h): 8-bit NV12 or NV12M here (P010 comes
- * with profile 2). */
+/* Pictures are struct sim_picture (../codec.h): NV12 or NV12M for profile 0 (8-bit),
+ * P010 for profile 2 10-bit (libvpx decodes it with 16-bit samples). Profiles 1 and 3
+ * (4:2:2, 4:4:0, 4:4:4) and 12-bit fail with -ENOTSUP: no CAPTURE format holds them. */
 
 struct sim_vp9;
 

@@ -7,18 +7,25 @@
 
 #include "../codec.h"
 #include "sim_vp9.h"
-#include "sim_vp9_ctrls.h"
 
 static const struct sim_ctrl_def vp9_controls[] = {
     { .id = V4L2_CID_STATELESS_VP9_FRAME, .type = V4L2_CTRL_TYPE_VP9_FRAME,
       .name = "VP9 Frame Decode Parameters", .elem_size = sizeof(struct v4l2_ctrl_vp9_frame),
-      .flags = SIM_CTRL_REQUIRED, .init = sim_vp9_init_frame,
-      .validate = sim_vp9_validate_frame },
+      .flags = SIM_CTRL_REQUIRED }, /* defaults and checks: the core's kernel rules */
     { .id = V4L2_CID_STATELESS_VP9_COMPRESSED_HDR, .type = V4L2_CTRL_TYPE_VP9_COMPRESSED_HDR,
       .name = "VP9 Probabilities Updates",
-      .elem_size = sizeof(struct v4l2_ctrl_vp9_compressed_hdr),
-      .validate = sim_vp9_validate_hdr },
+      .elem_size = sizeof(struct v4l2_ctrl_vp9_compressed_hdr) },
 };
+
+/* The bit depth the VP9 frame control implies (selects NV12 or P010 CAPTURE formats, as
+ * rkvdec does from its VP9 frame control). */
+static unsigned vp9_ctrl_bit_depth(uint32_t id, const void *value)
+{
+    const struct v4l2_ctrl_vp9_frame *f = value;
+    if (id != V4L2_CID_STATELESS_VP9_FRAME || !f)
+        return 0;
+    return f->bit_depth;
+}
 
 static const struct sim_ref_ts_field vp9_ref_ts[] = {
     { V4L2_CID_STATELESS_VP9_FRAME, offsetof(struct v4l2_ctrl_vp9_frame, last_frame_ts) },
@@ -90,7 +97,8 @@ const struct sim_codec sim_codec_vp9 = {
     .description = "VP9 Frame",
     .controls = vp9_controls,
     .n_controls = sizeof(vp9_controls) / sizeof(vp9_controls[0]),
-    .bit_depths = SIM_BIT_DEPTH(8),
+    .bit_depths = SIM_BIT_DEPTH(8) | SIM_BIT_DEPTH(10),
+    .ctrl_bit_depth = vp9_ctrl_bit_depth,
     .ref_ts = vp9_ref_ts,
     .n_ref_ts = sizeof(vp9_ref_ts) / sizeof(vp9_ref_ts[0]),
     .faults = vp9_faults,

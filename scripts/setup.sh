@@ -38,7 +38,7 @@ quiet() {
 # (a) Debian packages ----------------------------------------------------------------------
 PACKAGES=(libva-dev vainfo libdrm-dev meson ninja-build pkg-config gcc ffmpeg
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libdav1d-dev
-  libvpx-dev vpx-tools v4l-utils)
+  libvpx-dev vpx-tools v4l-utils mpv time)
 if [[ $skip_apt == 0 ]]; then
   missing=()
   for p in "${PACKAGES[@]}"; do

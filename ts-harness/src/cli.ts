@@ -1,15 +1,22 @@
 #!/usr/bin/env node
 /** The `vareq` command. Exit codes: 0 ok, 1 failures, 2 usage error, 3 environment error. */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { buildCorpus } from './corpora/generate.js';
-import { conform } from './conform.js';
-import { deviceKind, parseEnvPairs } from './driver.js';
+import { conform, plainSuites, type SuiteSpec } from './conform.js';
+import { loadSet } from './confset.js';
+import { checkDriverBuilt, deviceKind, parseEnvPairs } from './driver.js';
 import { EXIT, EnvironmentError, UsageError, errorMessage } from './errors.js';
 import { buildDir, cacheDir, vectorsDir } from './paths.js';
-import { writeJsonReport } from './report/json.js';
+import { probe, renderProbe } from './probe.js';
+import { bench } from './bench.js';
+import { renderBench } from './report/benchtable.js';
+import { buildReport, writeReport } from './report/document.js';
+import { readResult, toResult, writeJsonReport } from './report/json.js';
+import { writeJunit } from './report/junit.js';
 import { renderTable } from './report/table.js';
 import type { VectorReport } from './report/types.js';
 
@@ -31,7 +38,13 @@ function positiveInt(value: string): number {
 
 interface ConformFlags {
   suite: string[];
+  set?: string;
   json?: string;
+  junit?: string;
+  keepOutput?: string;
+  cacheDir?: string;
+  client: 'ffmpeg' | 'mpv';
+  mpv: string;
   filter?: string;
   timeout: number;
   jobs: number;
@@ -55,41 +68,122 @@ interface CorporaFlags {
   quiet: boolean;
 }
 
+interface ReportFlags {
+  out: string;
+  ffmpeg: string;
+  hwaccelDevice: string;
+  timeout: number;
+  maxPictures: number;
+  jobs: number;
+}
+
 let exitCode: number = EXIT.ok;
+
+interface BenchFlags {
+  json?: string;
+  frames: number;
+  runs: number;
+  buildDir?: string;
+  ffmpeg: string;
+  hwaccelDevice: string;
+  timeout: number;
+  env: string[];
+}
+
+async function runBench(flags: BenchFlags): Promise<void> {
+  const extraEnv = parseEnvPairs(flags.env);
+  const device = deviceKind(extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
+  const bDir = flags.buildDir ? path.resolve(flags.buildDir) : buildDir();
+  const setup = { buildDir: bDir, device, extraEnv };
+  checkDriverBuilt(setup);
+  const r = await bench({ driver: setup, ffmpeg: flags.ffmpeg, hwaccelDevice: flags.hwaccelDevice, streamsDir: path.join(bDir, 'bench'), frames: flags.frames,
+    runs: flags.runs, timeoutMs: flags.timeout * 1000, log: (l) => void process.stderr.write(l + '\n') });
+  process.stdout.write(renderBench(r.rows, r.skipped) + '\n');
+  if (flags.json) {
+    await mkdir(path.dirname(path.resolve(flags.json)), { recursive: true });
+    await writeFile(flags.json, JSON.stringify({ tool: 'vareq bench', created: new Date().toISOString(), device, frames: flags.frames, runs: flags.runs, rows: r.rows, skipped: r.skipped }, null, 2) + '\n');
+  }
+  if (r.rows.some((x) => !x.hw.through_driver)) exitCode = EXIT.failures;
+}
+
+interface ProbeFlags {
+  json: boolean;
+  device?: string;
+  buildDir?: string;
+  hwaccelDevice: string;
+  env: string[];
+}
+
+async function runProbe(flags: ProbeFlags): Promise<void> {
+  const extraEnv = parseEnvPairs(flags.env);
+  const device = deviceKind(flags.device ?? extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
+  const setup = { buildDir: flags.buildDir ? path.resolve(flags.buildDir) : buildDir(), device, extraEnv };
+  checkDriverBuilt(setup);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vareq-probe-'));
+  try {
+    const r = await probe(setup, path.join(dir, 'stats.json'), flags.hwaccelDevice);
+    process.stdout.write(flags.json ? JSON.stringify(r, null, 2) + '\n' : renderProbe(r) + '\n');
+    if (r.devices.length === 0 || r.va === null) exitCode = EXIT.environment;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runReport(files: string[], flags: ReportFlags): Promise<void> {
+  const results = [];
+  for (const f of files) results.push(await readResult(f));
+  const out = await buildReport(results, files, { ffmpeg: flags.ffmpeg, hwaccelDevice: flags.hwaccelDevice, timeoutMs: flags.timeout * 1000, jobs: flags.jobs, maxPictures: flags.maxPictures });
+  const written = await writeReport(out, path.resolve(flags.out));
+  for (const p of out.pictures) for (const pr of p.problems) process.stderr.write(`warning: ${p.suite}/${p.name}: ${pr}\n`);
+  process.stdout.write(`${written.html}\n${written.markdown}\n`);
+}
 
 async function runConform(flags: ConformFlags): Promise<void> {
   const extraEnv = parseEnvPairs(flags.env);
   const device = deviceKind(flags.device ?? extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
   const bDir = flags.buildDir ? path.resolve(flags.buildDir) : buildDir();
   const interactive = flags.progress && process.stderr.isTTY === true;
+  const set = flags.set ? loadSet(flags.set) : null;
+  const specs: SuiteSpec[] = [
+    ...(set ? set.suites.map((s): SuiteSpec => ({ arg: s.suite, enabled: s.enabled, note: s.note, expected: s.expected })) : []),
+    ...plainSuites(flags.suite).map((s) => (set ? { ...s, expected: {} } : s)),
+  ];
+  if (specs.length === 0) throw new UsageError('no suite given: --suite <file.json> or --set <file.json>');
   let bar: cliProgress.SingleBar | undefined;
+  const started = Date.now();
   const report = await conform({
-    suites: flags.suite,
+    suites: specs,
     filter: flags.filter,
     timeoutSeconds: flags.timeout,
     jobs: flags.jobs,
     driver: { buildDir: bDir, device, extraEnv },
     ffmpeg: flags.ffmpeg,
+    client: flags.client,
+    mpv: flags.mpv,
     hwaccelDevice: flags.hwaccelDevice,
-    cacheDir: flags.buildDir ? path.join(bDir, 'cache') : cacheDir(),
+    cacheDir: flags.cacheDir ? path.resolve(flags.cacheDir) : flags.buildDir ? path.join(bDir, 'cache') : cacheDir(),
     verbose: flags.verbose,
+    keepOutputDir: flags.keepOutput,
     onStart: (total) => {
       if (interactive) {
-        bar = new cliProgress.SingleBar({ format: 'conform [{bar}] {value}/{total} {vector}', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar({ format: 'conform [{bar}] {value}/{total} ETA {eta_formatted} {vector}', stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);
         bar.start(total, 0, { vector: '' });
       }
     },
     onVector: (r: VectorReport, done, total) => {
       if (bar) bar.update(done, { vector: `${r.name}: ${r.verdict}` });
-      else if (flags.progress) process.stderr.write(`[${done}/${total}] ${r.name}: ${r.verdict} (${(r.duration_ms / 1000).toFixed(1)} s)\n`);
+      else if (flags.progress) process.stderr.write(`[${done}/${total}] ${r.suite}/${r.name}: ${r.verdict} (${(r.duration_ms / 1000).toFixed(1)} s)\n`);
     },
   });
   bar?.stop();
-  process.stdout.write(renderTable(report, { color: flags.color && process.stdout.isTTY === true, showSuite: flags.suite.length > 1 }) + '\n');
+  const suitesRun = report.suites.filter((s) => s.enabled).length;
+  process.stdout.write(renderTable(report, { color: flags.color && process.stdout.isTTY === true, showSuite: suitesRun > 1 }) + '\n');
   if (flags.json) {
-    await writeJsonReport(flags.json, report, { tool: 'vareq conform', device, suites: flags.suite });
+    await writeJsonReport(flags.json, toResult(report, { device, build_dir: bDir, env: extraEnv, set: set ? { name: set.name, file: set.file } : null, duration_ms: Date.now() - started }));
   }
-  exitCode = report.summary.fail + report.summary.error > 0 ? EXIT.failures : EXIT.ok;
+  if (flags.junit) await writeJunit(flags.junit, report);
+  const failed = report.expectations ? !report.expectations.held : report.summary.fail + report.summary.error > 0;
+  exitCode = failed ? EXIT.failures : EXIT.ok;
 }
 
 async function runCorporaBuild(flags: CorporaFlags): Promise<void> {
@@ -124,21 +218,68 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
   program
     .command('conform')
     .description('decode every vector of the suites through ffmpeg + the driver and compare with references')
-    .requiredOption('-s, --suite <file.json>', 'fluster-style suite file (repeatable; vectors:NAME = official suite)', collect, [])
-    .option('--json <out>', 'write a JSON report to this file')
+    .option('-s, --suite <file.json>', 'fluster-style suite file (repeatable; vectors:NAME = official suite, corpus:CODEC = generated corpus)', collect, [])
+    .option('--set <file.json>', 'conformance set: suites plus their known non-passes (e.g. conformance/sets/default.json)')
+    .option('--json <out>', 'write the JSON result (schema in docs/harness.md) to this file')
+    .option('--junit <out>', 'write JUnit XML (one testcase per vector, classname = suite) to this file')
+    .option('--keep-output <dir>', 'keep each vector\'s raw hardware output and per-frame MD5s in this directory')
     .option('--filter <glob>', 'only vectors whose name matches this glob')
     .option('--timeout <s>', 'per-vector timeout in seconds', positiveNumber, 120)
     .option('-j, --jobs <n>', 'vectors decoded in parallel', positiveInt, Math.min(2, os.availableParallelism()))
     .option('-e, --env <KEY=VAL>', 'extra environment for the client (repeatable), e.g. VAREQ_SIM_FAULTS=...', collect, [])
     .option('--build-dir <dir>', 'meson build directory holding the driver (default: <repo>/build or VAREQ_BUILD_DIR)')
+    .option('--cache-dir <dir>', 'software reference cache (default: <build>/cache)')
     .addOption(new Option('--device <kind>', 'sim (simdev via the preload library) or kernel (real /dev/video*)').choices(['sim', 'kernel']))
     .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
-    .option('--ffmpeg <path>', 'ffmpeg binary', 'ffmpeg')
+    .option('--ffmpeg <path>', 'ffmpeg binary (client and software reference)', 'ffmpeg')
+    .addOption(new Option('--client <name>', 'client that decodes through the driver').choices(['ffmpeg', 'mpv']).default('ffmpeg'))
+    .option('--mpv <path>', 'mpv binary (--client mpv)', 'mpv')
     .option('--no-progress', 'no progress output on stderr')
     .option('--no-color', 'no colours in the table')
     .option('-v, --verbose', 'keep ffmpeg command lines and stderr for every vector in the JSON report', false)
     .action(async (flags: ConformFlags) => {
       await runConform(flags);
+    });
+
+  program
+    .command('probe')
+    .description('V4L2 decoders (media/video nodes, driver), OUTPUT formats with their CAPTURE formats, and the VA profiles the driver advertises')
+    .option('--json', 'print JSON', false)
+    .addOption(new Option('--device <kind>', 'sim (simdev via the preload library) or kernel (real /dev/media*, /dev/video*)').choices(['sim', 'kernel']))
+    .option('--build-dir <dir>', 'meson build directory holding the driver')
+    .option('--hwaccel-device <node>', 'DRM render node for vainfo', '/dev/dri/renderD128')
+    .option('-e, --env <KEY=VAL>', 'extra environment (repeatable), e.g. VAREQ_SIM_PROFILE=rkvdec', collect, [])
+    .action(async (flags: ProbeFlags) => {
+      await runProbe(flags);
+    });
+
+  program
+    .command('bench')
+    .description('1080p VP9/H.264/AV1 streams: decode through the driver on simdev vs the software decoder alone (CPU, wall, peak RSS, driver counters)')
+    .option('--json <out>', 'write the rows as JSON')
+    .option('--frames <n>', 'frames per generated stream', positiveInt, 60)
+    .option('--runs <n>', 'runs per side (the least CPU time is kept)', positiveInt, 1)
+    .option('--build-dir <dir>', 'meson build directory holding the driver (streams are cached in <build>/bench)')
+    .option('--ffmpeg <path>', 'ffmpeg binary', 'ffmpeg')
+    .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
+    .option('--timeout <s>', 'per-decode timeout in seconds', positiveNumber, 600)
+    .option('-e, --env <KEY=VAL>', 'extra environment for the hardware path (repeatable)', collect, [])
+    .action(async (flags: BenchFlags) => {
+      await runBench(flags);
+    });
+
+  program
+    .command('report')
+    .description('Markdown + self-contained HTML report from conform JSON results, with pictures of each failure\'s first mismatching frame')
+    .argument('<result.json...>', 'results written by vareq conform --json')
+    .requiredOption('-o, --out <dir>', 'output directory (report.html, report.md, img/)')
+    .option('--ffmpeg <path>', 'ffmpeg binary (re-decodes the mismatching frames)', 'ffmpeg')
+    .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
+    .option('--timeout <s>', 'per-decode timeout in seconds', positiveNumber, 120)
+    .option('--max-pictures <n>', 'pictures for at most this many failures', positiveInt, 50)
+    .option('-j, --jobs <n>', 'failures decoded in parallel', positiveInt, Math.min(2, os.availableParallelism()))
+    .action(async (files: string[], flags: ReportFlags) => {
+      await runReport(files, flags);
     });
 
   const corpora = program.command('corpora').description('generated stream corpora (corpora/<codec>/recipes.json → build/corpora/<codec>/)');

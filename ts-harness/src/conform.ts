@@ -1,34 +1,53 @@
 /** `vareq conform`: run suites' vectors through ffmpeg + the driver and judge them. */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { outcomeOf, summarizeExpectations, type KnownNonPass } from './confset.js';
 import { checkDriverBuilt, clientEnv, type DriverSetup } from './driver.js';
 import { UsageError, errorMessage } from './errors.js';
 import { decodeHw, probeDecline, referenceFrames } from './ffmpeg.js';
+import { decodeMpv, mpvVersion } from './mpv.js';
 import type { FrameMd5 } from './md5.js';
+import { readOfficialMd5, type OfficialFrame } from './officialmd5.js';
 import { mapLimit } from './pool.js';
-import { summarize, type ConformReport, type VectorReport } from './report/types.js';
+import { summarize, type ConformReport, type SuiteResult, type VectorReport } from './report/types.js';
 import { readStats } from './stats.js';
 import { loadSuite, type Suite, type TestVector } from './suite.js';
 import { ffmpegVersion } from './tools.js';
 import { decide, driverDeclined } from './verdict.js';
 
+/** One suite of a run: a suite argument, and (from a conformance set) its known non-passes. */
+export interface SuiteSpec {
+  arg: string;
+  enabled: boolean;
+  note: string | null;
+  /** Known non-passes; undefined when the run has no conformance set (plain --suite). */
+  expected?: Record<string, KnownNonPass> | undefined;
+}
+
 export interface ConformOptions {
-  suites: string[];
+  suites: SuiteSpec[];
   filter?: string | undefined;
   timeoutSeconds: number;
   jobs: number;
   driver: DriverSetup;
   ffmpeg: string;
+  /** The client that decodes through the driver (default ffmpeg). */
+  client?: 'ffmpeg' | 'mpv';
+  mpv?: string;
   hwaccelDevice: string;
   cacheDir: string;
   /** Keep the ffmpeg command and stderr tail in the report for every vector (always kept for fail/error). */
   verbose?: boolean;
+  /** Keep each vector's raw hardware output and per-frame MD5s in this directory. */
+  keepOutputDir?: string | undefined;
   onStart?: (total: number) => void;
   onVector?: (r: VectorReport, done: number, total: number) => void;
 }
+
+export const plainSuites = (args: readonly string[]): SuiteSpec[] => args.map((arg) => ({ arg, enabled: true, note: null }));
 
 export function loadSuites(args: readonly string[], filter: string | undefined): { suites: Suite[]; vectors: TestVector[] } {
   if (args.length === 0) throw new UsageError('no suite given (--suite <file.json>)');
@@ -38,21 +57,32 @@ export function loadSuites(args: readonly string[], filter: string | undefined):
   return { suites, vectors };
 }
 
+const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_');
+
 async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport> {
   const started = Date.now();
+  const decode = { input: v.inputPath, codec: v.codec, output_format: v.outputFormat, ffmpeg_input_options: v.ffmpegInputOptions, ffmpeg_output_options: v.ffmpegOutputOptions };
   const report = (partial: Pick<VectorReport, 'verdict' | 'reason'> & Partial<VectorReport>): VectorReport => ({
     suite: v.suite, name: v.name, frames: 0, mismatches: 0, first_mismatch: null,
-    expected_frames: v.frames ?? null, duration_ms: Date.now() - started, stats: null, ...partial,
+    expected_frames: v.frames ?? null, duration_ms: Date.now() - started, stats: null, official_frames: null, decode, ...partial,
   });
   if (!existsSync(v.inputPath)) return report({ verdict: 'error', reason: `input file missing: ${v.inputPath}` });
 
   const timeoutMs = o.timeoutSeconds * 1000;
   let refFrames: FrameMd5[] | null = null;
+  let official: OfficialFrame[] | null = null;
   if (v.expected === 'decode') {
     try {
       refFrames = (await referenceFrames(v, { ffmpeg: o.ffmpeg, cacheDir: o.cacheDir, timeoutMs })).frames;
     } catch (err) {
       return report({ verdict: 'error', reason: `software reference decode failed: ${errorMessage(err).split('\n')[0] ?? ''}` });
+    }
+    if (v.frameMd5Path && (o.client ?? 'ffmpeg') === 'ffmpeg') {
+      try {
+        official = await readOfficialMd5(v.frameMd5Path);
+      } catch (err) {
+        return report({ verdict: 'error', reason: `official per-frame MD5s unreadable: ${errorMessage(err).split('\n')[0] ?? ''}` });
+      }
     }
   }
 
@@ -60,23 +90,35 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
   try {
     const statsFile = path.join(workDir, 'stats.json');
     const env = clientEnv(o.driver, statsFile);
-    const hwOpts = { ffmpeg: o.ffmpeg, env, hwaccelDevice: o.hwaccelDevice, timeoutMs, workDir };
-    const hw = await decodeHw(v, hwOpts);
+    let keep: { raw: string | null; framemd5: string | null } | undefined;
+    if (o.keepOutputDir) {
+      const dir = path.resolve(o.keepOutputDir, safeName(v.suite));
+      await mkdir(dir, { recursive: true });
+      keep = { raw: v.outputFormat !== '' ? path.join(dir, `${safeName(v.name)}.${v.outputFormat}`) : null, framemd5: path.join(dir, `${safeName(v.name)}.framemd5`) };
+    }
+    const hwOpts = { ffmpeg: o.ffmpeg, env, hwaccelDevice: o.hwaccelDevice, timeoutMs, workDir, keepRawFile: keep?.raw ?? undefined };
+    const hw = o.client === 'mpv' ? await decodeMpv(v, { ...hwOpts, mpv: o.mpv ?? 'mpv' }) : await decodeHw(v, hwOpts);
+    if (keep?.framemd5) {
+      await copyFile(path.join(workDir, 'hw.framemd5'), keep.framemd5).catch(() => {
+        if (keep) keep.framemd5 = null;
+      });
+    }
     let stats = await readStats(statsFile);
-    if (!stats.ok && hw.exitCode !== 0 && !hw.signal && !hw.timedOut && driverDeclined(hw.stderr)) {
+    if (o.client !== 'mpv' && !stats.ok && hw.exitCode !== 0 && !hw.signal && !hw.timedOut && driverDeclined(hw.stderr)) {
       // ffmpeg left without vaTerminate: ask again in a run that ends normally (see probeDecline).
       const probe = await probeDecline(v, hwOpts);
       if (driverDeclined(probe.stderr) && !probe.signal && !probe.timedOut) stats = await readStats(statsFile);
     }
     const d = decide(
       { exitCode: hw.exitCode, signal: hw.signal, timedOut: hw.timedOut, timeoutSeconds: o.timeoutSeconds, stderr: hw.stderr,
-        stats, frames: hw.frames, wholeMd5: hw.wholeMd5, parseProblem: hw.parseProblem },
-      { expectation: v.expected, frames: refFrames, result: v.result },
+        stats, frames: hw.frames, wholeMd5: hw.wholeMd5, parseProblem: hw.parseProblem, i420Frames: hw.i420Frames, client: o.client ?? 'ffmpeg' },
+      { expectation: v.expected, frames: refFrames, result: v.result, official },
     );
     const keepDetail = o.verbose || d.verdict === 'fail' || d.verdict === 'error';
     return report({
       verdict: d.verdict, reason: d.reason, frames: d.frames, mismatches: d.mismatches, first_mismatch: d.firstMismatch,
-      stats: d.stats, duration_ms: Date.now() - started,
+      stats: d.stats, official_frames: d.official, duration_ms: Date.now() - started,
+      ...(keep ? { output: keep } : {}),
       ...(keepDetail ? { command: hw.command, stderr: hw.stderr } : {}),
     });
   } finally {
@@ -84,23 +126,61 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
   }
 }
 
+function notRun(spec: SuiteSpec): SuiteResult {
+  return { name: spec.arg, arg: spec.arg, codec: null, file: null, enabled: false, note: spec.note, duration_ms: 0, summary: summarize([]) };
+}
+
 export async function conform(o: ConformOptions): Promise<ConformReport> {
-  const { vectors } = loadSuites(o.suites, o.filter);
+  if (o.suites.length === 0) throw new UsageError('no suite given (--suite <file.json> or --set <file.json>)');
+  const isMatch = o.filter ? picomatch(o.filter) : (): boolean => true;
+  // Load every enabled suite first: a missing file or vectors directory stops the run before it starts.
+  const loaded = o.suites.map((spec) => ({ spec, suite: spec.enabled ? loadSuite(spec.arg) : null }));
+  const names = new Set<string>();
+  for (const { suite } of loaded) {
+    if (!suite) continue;
+    if (names.has(suite.name)) throw new UsageError(`suite name ${suite.name} given twice`);
+    names.add(suite.name);
+  }
   await ffmpegVersion(o.ffmpeg);
+  if (o.client === 'mpv') await mpvVersion(o.mpv);
   checkDriverBuilt(o.driver);
-  o.onStart?.(vectors.length);
+  const total = loaded.reduce((n, l) => n + (l.suite?.vectors.filter((v) => isMatch(v.name)).length ?? 0), 0);
+  o.onStart?.(total);
   let done = 0;
-  const results = await mapLimit(vectors, o.jobs, async (v) => {
-    let r: VectorReport;
-    try {
-      r = await runVector(v, o);
-    } catch (err) {
-      r = { suite: v.suite, name: v.name, verdict: 'error', reason: `harness: ${errorMessage(err)}`, frames: 0, mismatches: 0,
-        first_mismatch: null, expected_frames: v.frames ?? null, duration_ms: 0, stats: null };
+  const suites: SuiteResult[] = [];
+  const vectors: VectorReport[] = [];
+  const stale: string[] = [];
+  const withSet = o.suites.some((s) => s.expected !== undefined);
+  for (const { spec, suite } of loaded) {
+    if (!suite) {
+      suites.push(notRun(spec));
+      continue;
     }
-    done++;
-    o.onVector?.(r, done, vectors.length);
-    return r;
-  });
-  return { vectors: results, summary: summarize(results) };
+    const expected = spec.expected ?? {};
+    for (const name of Object.keys(expected)) {
+      if (!suite.vectors.some((v) => v.name === name)) stale.push(`${suite.name}/${name}: listed as a known ${expected[name]?.verdict ?? '?'} but not in ${suite.path}`);
+    }
+    const started = Date.now();
+    const results = await mapLimit(suite.vectors.filter((v) => isMatch(v.name)), o.jobs, async (v) => {
+      let r: VectorReport;
+      try {
+        r = await runVector(v, o);
+      } catch (err) {
+        r = { suite: v.suite, name: v.name, verdict: 'error', reason: `harness: ${errorMessage(err)}`, frames: 0, mismatches: 0,
+          first_mismatch: null, expected_frames: v.frames ?? null, duration_ms: 0, stats: null };
+      }
+      if (withSet) {
+        const known = Object.hasOwn(expected, v.name) ? expected[v.name] : undefined;
+        r.expected = known ? { verdict: known.verdict, reason: known.reason } : null;
+        r.outcome = outcomeOf(r.verdict, known, v.expected === 'unsupported' ? 'unsupported' : 'pass');
+      }
+      done++;
+      o.onVector?.(r, done, total);
+      return r;
+    });
+    suites.push({ name: suite.name, arg: spec.arg, codec: suite.codec, file: suite.path, enabled: true, note: spec.note,
+      duration_ms: Date.now() - started, summary: summarize(results) });
+    vectors.push(...results);
+  }
+  return { suites, vectors, summary: summarize(vectors), expectations: withSet ? summarizeExpectations(vectors, stale) : null };
 }

@@ -1,6 +1,6 @@
 /** ffmpeg as a client: hardware decode through the driver, and the software reference decode. */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -31,6 +31,8 @@ export interface ProcessOutcome {
 
 export interface HwDecodeResult extends ProcessOutcome {
   frames: FrameMd5[];
+  /** Per-frame MD5s of I420 frames (only when the vector has official per-frame MD5s). */
+  i420Frames: FrameMd5[] | null;
   /** MD5 of the whole output in the vector's output_format; null when not computed. */
   wholeMd5: string | null;
   /** framemd5 output that could not be parsed. */
@@ -43,6 +45,8 @@ export interface HwDecodeOptions {
   hwaccelDevice: string;
   timeoutMs: number;
   workDir: string;
+  /** Also write the raw output (output_format) to this file (--keep-output). */
+  keepRawFile?: string | undefined;
 }
 
 /** Keeps the start (the cause) and the end (the consequences) of a long stderr. */
@@ -52,11 +56,17 @@ export function clipLines(text: string, head = 20, tail = 30): string {
   return [...lines.slice(0, head), `... (${lines.length - head - tail} lines left out) ...`, ...lines.slice(-tail)].join('\n');
 }
 
-/** Arguments of the hardware decode (exported for tests and --dry-run style diagnostics). */
-export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File: string): string[] {
+/**
+ * Arguments of the hardware decode (exported for tests and diagnostics). Branches of the filter
+ * graph: per-frame MD5 in the download format (compared with the software reference), the raw
+ * output in the suite's output_format on stdout (whole-output MD5), and, when the vector has
+ * official per-frame MD5s, a per-frame MD5 of I420 frames.
+ */
+export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File: string, i420FrameMd5File?: string): string[] {
   const dl = downloadFormat(v.outputFormat);
   const wantRaw = v.outputFormat !== '';
-  const graph = wantRaw ? `[0:v:0]hwdownload,format=${dl},split=2[md5][raw]` : `[0:v:0]hwdownload,format=${dl}[md5]`;
+  const labels = ['md5', ...(wantRaw ? ['raw'] : []), ...(i420FrameMd5File ? ['i420'] : [])];
+  const graph = `[0:v:0]hwdownload,format=${dl}` + (labels.length > 1 ? `,split=${labels.length}${labels.map((l) => `[${l}]`).join('')}` : '[md5]');
   const common = ['-autoscale', '0', '-fps_mode', 'passthrough'];
   const args = [
     '-nostdin', '-hide_banner', '-y', '-v', 'warning',
@@ -66,15 +76,27 @@ export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File:
     '-filter_complex', graph,
     '-map', '[md5]', ...common, ...v.ffmpegOutputOptions, '-f', 'framemd5', frameMd5File,
   ];
+  if (i420FrameMd5File) args.push('-map', '[i420]', ...common, ...v.ffmpegOutputOptions, '-pix_fmt', 'yuv420p', '-f', 'framemd5', i420FrameMd5File);
   if (wantRaw) args.push('-map', '[raw]', ...common, ...v.ffmpegOutputOptions, '-pix_fmt', v.outputFormat, '-f', 'rawvideo', '-');
   return args;
 }
 
+async function readFrameMd5File(file: string): Promise<{ frames: FrameMd5[]; problem: string | null }> {
+  if (!existsSync(file)) return { frames: [], problem: null };
+  try {
+    return { frames: framesOf(parseFrameMd5(await readFile(file, 'utf8'))), problem: null };
+  } catch (err) {
+    return { frames: [], problem: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 export async function decodeHw(v: TestVector, o: HwDecodeOptions): Promise<HwDecodeResult> {
   const frameMd5File = path.join(o.workDir, 'hw.framemd5');
-  const args = hwDecodeArgs(v, o.hwaccelDevice, frameMd5File);
+  const i420File = v.frameMd5Path ? path.join(o.workDir, 'hw-i420.framemd5') : undefined;
+  const args = hwDecodeArgs(v, o.hwaccelDevice, frameMd5File, i420File);
   const started = Date.now();
   const hash = newMd5();
+  const keep = o.keepRawFile && v.outputFormat !== '' ? createWriteStream(o.keepRawFile) : undefined;
   const proc = execa(o.ffmpeg, args, {
     env: o.env,
     extendEnv: false,
@@ -86,18 +108,15 @@ export async function decodeHw(v: TestVector, o: HwDecodeOptions): Promise<HwDec
     forceKillAfterDelay: 2000,
     cwd: o.workDir,
   });
-  proc.stdout?.on('data', (chunk: Buffer) => hash.update(chunk));
+  proc.stdout?.on('data', (chunk: Buffer) => {
+    hash.update(chunk);
+    keep?.write(chunk);
+  });
   const r = await proc;
+  if (keep) await new Promise<void>((resolve, reject) => keep.end((err?: Error | null) => (err ? reject(err) : resolve())));
   const stderr = r.stderr instanceof Uint8Array ? Buffer.from(r.stderr).toString('utf8') : String(r.stderr ?? '');
-  let frames: FrameMd5[] = [];
-  let parseProblem: string | null = null;
-  if (existsSync(frameMd5File)) {
-    try {
-      frames = framesOf(parseFrameMd5(await readFile(frameMd5File, 'utf8')));
-    } catch (err) {
-      parseProblem = err instanceof Error ? err.message : String(err);
-    }
-  }
+  const main = await readFrameMd5File(frameMd5File);
+  const i420 = i420File ? await readFrameMd5File(i420File) : null;
   return {
     exitCode: r.exitCode,
     signal: r.signal ?? undefined,
@@ -105,9 +124,10 @@ export async function decodeHw(v: TestVector, o: HwDecodeOptions): Promise<HwDec
     stderr: clipLines(stderr),
     command: [o.ffmpeg, ...args],
     durationMs: Date.now() - started,
-    frames,
+    frames: main.frames,
+    i420Frames: i420 ? i420.frames : null,
     wholeMd5: v.outputFormat !== '' ? hash.digest('hex') : null,
-    parseProblem,
+    parseProblem: main.problem ?? i420?.problem ?? null,
   };
 }
 

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { EnvironmentError, UsageError, errorMessage } from './errors.js';
-import { vectorsDir } from './paths.js';
+import { corporaBuildDir, vectorsDir } from './paths.js';
 
 export type Expectation = 'decode' | 'unsupported' | 'no-crash';
 
@@ -49,6 +49,8 @@ export interface TestVector {
   expected: Expectation;
   ffmpegInputOptions: string[];
   ffmpegOutputOptions: string[];
+  /** Official per-frame MD5s (VP8 `frame_md5_file`: one MD5 per shown frame, I420 at display size). */
+  frameMd5Path: string | undefined;
 }
 
 export interface Suite {
@@ -106,8 +108,16 @@ function expectation(raw: string | undefined): Expectation {
   throw new Error(`unknown "expected" value "${raw}"`);
 }
 
-/** Resolves a suite argument: a path, or vectors:NAME for <VAREQ_VECTORS>/suites/NAME.json. */
+/**
+ * Resolves a suite argument: a path, vectors:NAME for <VAREQ_VECTORS>/suites/NAME.json, or
+ * corpus:CODEC for the generated corpus <build>/corpora/CODEC/suite.json.
+ */
 export function resolveSuiteArg(arg: string): string {
+  if (arg.startsWith('corpus:')) {
+    const file = path.join(corporaBuildDir(), arg.slice('corpus:'.length), 'suite.json');
+    if (!existsSync(file)) throw new EnvironmentError(`generated corpus expected in ${file} (run scripts/setup.sh or vareq corpora build)`);
+    return file;
+  }
   if (arg.startsWith('vectors:')) {
     const dir = vectorsDir();
     if (!existsSync(dir)) {
@@ -162,6 +172,7 @@ export function parseSuite(text: string, suitePath: string): Suite {
       expected,
       ffmpegInputOptions: tv.ffmpeg_input_options ?? [],
       ffmpegOutputOptions: tv.ffmpeg_output_options ?? [],
+      frameMd5Path: tv.frame_md5_file ? resolveInput(dir, tv.frame_md5_file) : undefined,
     };
   });
   return { path: path.resolve(suitePath), name: data.name, codec: data.codec, description: data.description ?? '', vectors };

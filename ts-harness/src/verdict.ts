@@ -1,5 +1,6 @@
 /** From one client run and the references to a verdict. Pure: no I/O. */
 import { compareFrames, type FrameMd5 } from './md5.js';
+import { checkOfficial, type OfficialCheck, type OfficialFrame } from './officialmd5.js';
 import type { DriverStats, StatsRead } from './stats.js';
 import type { Expectation } from './suite.js';
 
@@ -17,6 +18,10 @@ export interface RunObservation {
   frames: readonly FrameMd5[];
   wholeMd5: string | null;
   parseProblem?: string | null;
+  /** Per-frame MD5s of the hardware path as I420 (compared with the official per-frame MD5s). */
+  i420Frames?: readonly FrameMd5[] | null;
+  /** The client's name in reasons (default ffmpeg). */
+  client?: string;
 }
 
 export interface Reference {
@@ -25,6 +30,8 @@ export interface Reference {
   frames: readonly FrameMd5[] | null;
   /** The suite's whole-output MD5, if it gives one. */
   result: string | undefined;
+  /** Official per-frame MD5s (VP8 `.md5` files), independent of the software reference. */
+  official?: readonly OfficialFrame[] | null;
 }
 
 export interface VectorVerdict {
@@ -36,6 +43,8 @@ export interface VectorVerdict {
   /** 0-based output index of the first frame that differs from the reference, or null. */
   firstMismatch: number | null;
   stats: DriverStats | null;
+  /** Result of the official per-frame check, null when the vector has none. */
+  official: OfficialCheck | null;
 }
 
 export const FALLBACK_REASON = 'software fallback / frames not from the driver';
@@ -62,15 +71,16 @@ function firstLine(stderr: string): string {
 export function decide(run: RunObservation, ref: Reference): VectorVerdict {
   const stats = run.stats.ok ? run.stats.stats : null;
   const frames = run.frames.length;
-  const base = { frames, mismatches: 0, firstMismatch: null, stats };
+  const base = { frames, mismatches: 0, firstMismatch: null, stats, official: null };
   const error = (reason: string): VectorVerdict => ({ ...base, verdict: 'error', reason });
 
+  const client = run.client ?? 'ffmpeg';
   if (run.timedOut) return error(`timeout after ${run.timeoutSeconds} s (hang)`);
-  if (run.signal) return error(`ffmpeg killed by ${run.signal} (crash)`);
-  if (run.exitCode !== undefined && run.exitCode >= 128) return error(`ffmpeg exited ${run.exitCode} (crash)`);
+  if (run.signal) return error(`${client} killed by ${run.signal} (crash)`);
+  if (run.exitCode !== undefined && run.exitCode >= 128) return error(`${client} exited ${run.exitCode} (crash)`);
 
   if (ref.expectation === 'no-crash') {
-    return { ...base, verdict: 'pass', reason: run.exitCode === 0 ? 'no crash' : `no crash (ffmpeg exited ${run.exitCode ?? '?'})` };
+    return { ...base, verdict: 'pass', reason: run.exitCode === 0 ? 'no crash' : `no crash (${client} exited ${run.exitCode ?? '?'})` };
   }
 
   if (run.exitCode !== 0) {
@@ -78,7 +88,8 @@ export function decide(run: RunObservation, ref: Reference): VectorVerdict {
       return { ...base, verdict: 'unsupported', reason: 'driver declined the stream' };
     }
     if (driverDeclined(run.stderr) && !run.stats.ok) return error(`driver declined the stream, but ${run.stats.problem}`);
-    return error(`ffmpeg exited ${run.exitCode ?? '?'}: ${firstLine(run.stderr) || 'no message'}`);
+    if (/resolution changes not supported/.test(run.stderr)) return error(`${client} cannot capture a resolution change losslessly (mpv encoding mode: "resolution changes not supported"): client limitation`);
+    return error(`${client} exited ${run.exitCode ?? '?'}: ${firstLine(run.stderr) || 'no message'}`);
   }
 
   if (ref.expectation === 'unsupported') {
@@ -99,8 +110,19 @@ export function decide(run: RunObservation, ref: Reference): VectorVerdict {
     const count = cmp.countMismatch ? `; ${cmp.countMismatch.actual} frames, expected ${cmp.countMismatch.expected}` : '';
     return { ...base, verdict: 'fail', mismatches: cmp.mismatches, firstMismatch: cmp.firstMismatch, reason: `${cmp.firstMismatchReason ?? 'differs'}${count}` };
   }
-  if (ref.result !== undefined && run.wholeMd5 !== null && run.wholeMd5 !== ref.result) {
-    return { ...base, verdict: 'fail', reason: `whole-output MD5 ${run.wholeMd5} differs from the suite's ${ref.result}` };
+  let official: OfficialCheck | null = null;
+  if (ref.official) {
+    if (!run.i420Frames) return error('no I420 per-frame MD5s to compare with the official per-frame MD5s');
+    official = checkOfficial(run.i420Frames.map((f) => f.md5), ref.official);
+    if (official.mismatches > 0) {
+      return { ...base, official, verdict: 'fail', mismatches: official.mismatches, firstMismatch: official.first_mismatch,
+        reason: `official per-frame MD5 differs (${official.mismatches} of ${official.expected} frames; ${run.i420Frames.length} output)` };
+    }
   }
-  return { ...base, verdict: 'pass', reason: ref.result !== undefined && run.wholeMd5 !== null ? 'all frames and the whole-output MD5 match' : 'all frames match' };
+  if (ref.result !== undefined && run.wholeMd5 !== null && run.wholeMd5 !== ref.result) {
+    return { ...base, official, verdict: 'fail', reason: `whole-output MD5 ${run.wholeMd5} differs from the suite's ${ref.result}` };
+  }
+  const checks = ['all frames', ...(official ? ['the official per-frame MD5s'] : []), ...(ref.result !== undefined && run.wholeMd5 !== null ? ['the whole-output MD5'] : [])];
+  const reason = checks.length === 1 ? 'all frames match' : `${checks.slice(0, -1).join(', ')} and ${checks[checks.length - 1] ?? ''} match`;
+  return { ...base, official, verdict: 'pass', reason };
 }

@@ -6,7 +6,7 @@ import { runCli } from './helpers/cli.js';
 
 const lines = (s: string): string[] => s.split('\n').filter((l) => l.trim() !== '');
 
-for (const args of [['--help'], ['conform', '--help'], ['corpora', '--help'], ['corpora', 'build', '--help'], ['help', 'conform']]) {
+for (const args of [['--help'], ['conform', '--help'], ['report', '--help'], ['corpora', '--help'], ['corpora', 'build', '--help'], ['help', 'conform']]) {
   test(`vareq ${args.join(' ')} prints usage and exits 0`, async (t) => {
     const r = await runCli(args);
     t.is(r.exitCode, 0, r.stderr);
@@ -66,4 +66,18 @@ test('ffmpeg missing: environment error, exit 3', async (t) => {
   const r = await runCli(['conform', '--suite', file, '--ffmpeg', path.join(dir, 'no-ffmpeg')]);
   t.is(r.exitCode, 3);
   t.regex(r.stderr, /not found/);
+});
+
+test('conform without --suite or --set, or with a missing set file: exit 2', async (t) => {
+  const none = await runCli(['conform']);
+  t.is(none.exitCode, 2);
+  t.regex(none.stderr, /--set/);
+  const r = await runCli(['conform', '--set', '/nonexistent/set.json']);
+  t.is(r.exitCode, 2);
+  t.deepEqual(lines(r.stderr), ['vareq: set file not found: /nonexistent/set.json']);
+});
+
+test('conform --help documents --set, --junit and --keep-output', async (t) => {
+  const r = await runCli(['conform', '--help']);
+  for (const opt of ['--set', '--junit', '--keep-output']) t.true(r.stdout.includes(opt), opt);
 });

@@ -37,7 +37,7 @@ test('--env pairs', (t) => {
 
 const vector = (over: Partial<TestVector> = {}): TestVector => ({
   suite: 's', codec: 'VP9', name: 'v', inputPath: '/v.ivf', outputFormat: 'yuv420p', result: undefined, frames: undefined,
-  expected: 'decode', ffmpegInputOptions: [], ffmpegOutputOptions: [], ...over,
+  expected: 'decode', ffmpegInputOptions: [], ffmpegOutputOptions: [], frameMd5Path: undefined, ...over,
 });
 
 test('hardware decode arguments: VA surfaces downloaded as NV12, no scaling, per-frame MD5 + raw output', (t) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { toJson } from '../src/report/json.js';
+import { toJson, toResult } from '../src/report/json.js';
 import { renderTable } from '../src/report/table.js';
 import { summarize, type VectorReport } from '../src/report/types.js';
 
@@ -15,7 +15,7 @@ test('summary counts verdicts', (t) => {
 });
 
 test('JSON report has the documented fields', (t) => {
-  const data = JSON.parse(toJson({ vectors, summary: summarize(vectors) })) as {
+  const data = JSON.parse(toJson(toResult({ suites: [], vectors, summary: summarize(vectors), expectations: null }, { device: 'sim', build_dir: '/b', env: {}, set: null, duration_ms: 1 }))) as {
     vectors: Array<Record<string, unknown>>;
     summary: Record<string, number>;
   };
@@ -27,9 +27,17 @@ test('JSON report has the documented fields', (t) => {
 });
 
 test('table shows vector, frames, verdict and the first mismatching frame', (t) => {
-  const out = renderTable({ vectors, summary: summarize(vectors) });
+  const out = renderTable({ suites: [], vectors, summary: summarize(vectors), expectations: null });
   t.regex(out, /vector/);
   t.regex(out, /frame 4: MD5 differs/);
   t.regex(out, /1 passed, 1 failed, 1 unsupported, 1 errors/);
   t.false(out.includes('\u001b['));
+});
+
+test('table with a conformance set marks known and unexpected results and says whether expectations held', (t) => {
+  const vs = [v('k', 'error', { outcome: 'as-expected', expected: { verdict: 'error', reason: 'bug' } }), v('u', 'fail', { outcome: 'unexpected' })];
+  const out = renderTable({ suites: [], vectors: vs, summary: summarize(vs), expectations: { held: false, as_expected: 1, known_non_pass: 1, unexpected: ['S/u: fail'], unexpected_pass: [], stale: [] } });
+  t.regex(out, /known/);
+  t.regex(out, /UNEXPECTED/);
+  t.regex(out, /expectations NOT held: 1 unexpected/);
 });

@@ -1,6 +1,14 @@
 /** Terminal table of a conform run. */
 import Table from 'cli-table3';
-import type { ConformReport } from './types.js';
+import type { ConformReport, VectorReport } from './types.js';
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+function expectationCell(v: VectorReport): string {
+  if (v.outcome === 'unexpected-pass') return 'UNEXPECTED PASS';
+  if (v.outcome === 'unexpected') return v.expected ? `UNEXPECTED (listed: ${v.expected.verdict})` : 'UNEXPECTED';
+  return v.expected ? 'known' : '';
+}
 
 export function renderTable(report: ConformReport, opts: { color?: boolean; showSuite?: boolean } = {}): string {
   const color = opts.color ?? false;
@@ -9,12 +17,33 @@ export function renderTable(report: ConformReport, opts: { color?: boolean; show
     const code = verdict === 'pass' ? 32 : verdict === 'fail' ? 31 : verdict === 'error' ? 35 : 33;
     return `\u001b[${code}m${verdict}\u001b[0m`;
   };
-  const head = [...(opts.showSuite ? ['suite'] : []), 'vector', 'frames', 'verdict', 'first mismatch / reason'];
+  const withSet = report.expectations !== null;
+  const head = [...(opts.showSuite ? ['suite'] : []), 'vector', 'frames', 'verdict', ...(withSet ? ['expectation'] : []), 'first mismatch / reason'];
   const table = new Table({ head, style: { head: color ? ['bold'] : [], border: [] }, wordWrap: true });
   for (const v of report.vectors) {
     const detail = v.first_mismatch !== null ? `frame ${v.first_mismatch}: ${v.reason}` : v.verdict === 'pass' ? '' : v.reason;
-    table.push([...(opts.showSuite ? [v.suite] : []), v.name, String(v.frames), paint(v.verdict), detail.length > 100 ? detail.slice(0, 97) + '...' : detail]);
+    table.push([...(opts.showSuite ? [v.suite] : []), v.name, String(v.frames), paint(v.verdict), ...(withSet ? [expectationCell(v)] : []),
+      detail.length > 100 ? detail.slice(0, 97) + '...' : detail]);
   }
   const s = report.summary;
-  return `${table.toString()}\n${s.pass} passed, ${s.fail} failed, ${s.unsupported} unsupported, ${s.error} errors (${s.total} vectors)`;
+  const lines = [table.toString()];
+  if (report.suites.length > 1 || report.suites.some((x) => !x.enabled)) {
+    const st = new Table({ head: ['suite', 'vectors', 'pass', 'fail', 'unsupported', 'error', 'time'], style: { head: color ? ['bold'] : [], border: [] } });
+    for (const x of report.suites) {
+      if (!x.enabled) st.push([x.name, { colSpan: 6, content: `not run${x.note ? `: ${x.note}` : ''}` }]);
+      else st.push([x.name, String(x.summary.total), String(x.summary.pass), String(x.summary.fail), String(x.summary.unsupported), String(x.summary.error), seconds(x.duration_ms)]);
+    }
+    lines.push(st.toString());
+  }
+  lines.push(`${s.pass} passed, ${s.fail} failed, ${s.unsupported} unsupported, ${s.error} errors (${s.total} vectors)`);
+  const e = report.expectations;
+  if (e) {
+    for (const u of e.unexpected) lines.push(`unexpected: ${u}`);
+    for (const u of e.unexpected_pass) lines.push(`unexpected pass: ${u}`);
+    for (const u of e.stale) lines.push(`stale expectation: ${u}`);
+    lines.push(e.held
+      ? `expectations held: ${e.known_non_pass} known non-passes, no unexpected results`
+      : `expectations NOT held: ${e.unexpected.length} unexpected, ${e.unexpected_pass.length} unexpected passes, ${e.stale.length} stale entries`);
+  }
+  return lines.join('\n');
 }

@@ -1,30 +1,24 @@
 /* H.264 slice header parser: ITU-T H.264 (08/2021) 7.3.3, 7.3.3.1, 7.3.3.2, 7.3.3.3,
  * with the value ranges of 7.4.3. */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "h264_bitreader.h"
 #include "h264_slice.h"
+#include <vareq/errmsg.h>
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
+/* fails with "slice header truncated" once the bit reader has run past the end */
+#define TRUNC_CHECK()                                                                      \
+    do {                                                                                   \
+        if (!h264_br_ok(&br))                                                              \
+            return vareq_errf(err, errlen, -EINVAL, "slice header truncated");             \
+    } while (0)
 
 #define CHECK(cond, ...)                                                                   \
     do {                                                                                   \
-        if (!h264_br_ok(&br))                                                              \
-            return fail(err, errlen, -EINVAL, "slice header truncated");                  \
+        TRUNC_CHECK();                                                                     \
         if (!(cond))                                                                       \
-            return fail(err, errlen, -EINVAL, __VA_ARGS__);                               \
+            return vareq_errf(err, errlen, -EINVAL, __VA_ARGS__);                          \
     } while (0)
 
 static bool is_p(unsigned t) { return t == H264_SLICE_P || t == H264_SLICE_SP; }
@@ -116,30 +110,30 @@ int h264_parse_slice_header(const uint8_t *nal, size_t size, const struct h264_s
 
     memset(h, 0, sizeof(*h));
     if (!nal || size < 2)
-        return fail(err, errlen, -EINVAL, "slice NAL unit of %zu bytes", size);
+        return vareq_errf(err, errlen, -EINVAL, "slice NAL unit of %zu bytes", size);
     if (ps->log2_max_frame_num < 4 || ps->log2_max_frame_num > 16 ||
         ps->pic_order_cnt_type > 2 || ps->log2_max_poc_lsb < 4 || ps->log2_max_poc_lsb > 16 ||
         ps->chroma_array_type > 3 || ps->weighted_bipred_idc > 2 ||
         ps->num_ref_idx_l0_default_minus1 > 31 || ps->num_ref_idx_l1_default_minus1 > 31)
-        return fail(err, errlen, -EINVAL, "invalid parameter-set fields");
+        return vareq_errf(err, errlen, -EINVAL, "invalid parameter-set fields");
     if (ps->num_slice_groups_minus1 > 0)
-        return fail(err, errlen, -ENOTSUP,
-                    "FMO (num_slice_groups_minus1 %u): not expressible in the V4L2 uAPI",
-                    ps->num_slice_groups_minus1);
+        return vareq_errf(err, errlen, -ENOTSUP,
+                          "FMO (num_slice_groups_minus1 %u): not expressible in the V4L2 uAPI",
+                          ps->num_slice_groups_minus1);
     if (nal[0] & 0x80)
-        return fail(err, errlen, -EINVAL, "forbidden_zero_bit set");
+        return vareq_errf(err, errlen, -EINVAL, "forbidden_zero_bit set");
     h->nal_ref_idc = (nal[0] >> 5) & 3;
     h->nal_unit_type = nal[0] & 0x1f;
     if (h->nal_unit_type == 20 || h->nal_unit_type == 21)
-        return fail(err, errlen, -ENOTSUP, "MVC/3D slice (NAL type %u)", h->nal_unit_type);
+        return vareq_errf(err, errlen, -ENOTSUP, "MVC/3D slice (NAL type %u)", h->nal_unit_type);
     if (h->nal_unit_type == 2 || h->nal_unit_type == 3 || h->nal_unit_type == 4)
-        return fail(err, errlen, -ENOTSUP, "data partitioning (NAL type %u): Extended profile",
-                    h->nal_unit_type);
+        return vareq_errf(err, errlen, -ENOTSUP, "data partitioning (NAL type %u): Extended profile",
+                          h->nal_unit_type);
     if (h->nal_unit_type != 1 && h->nal_unit_type != 5)
-        return fail(err, errlen, -EINVAL, "NAL type %u is not a slice", h->nal_unit_type);
+        return vareq_errf(err, errlen, -EINVAL, "NAL type %u is not a slice", h->nal_unit_type);
     h->idr = h->nal_unit_type == 5;
     if (h->idr && h->nal_ref_idc == 0)
-        return fail(err, errlen, -EINVAL, "IDR slice with nal_ref_idc 0");
+        return vareq_errf(err, errlen, -EINVAL, "IDR slice with nal_ref_idc 0");
 
     h264_br_init(&br, nal + 1, size - 1);
     start = h264_br_pos(&br);
@@ -198,7 +192,7 @@ int h264_parse_slice_header(const uint8_t *nal, size_t size, const struct h264_s
                   "num_ref_idx_active_minus1 %u/%u in a frame",
                   h->num_ref_idx_l0_active_minus1, h->num_ref_idx_l1_active_minus1);
     }
-    CHECK(true, "");
+    TRUNC_CHECK();
     if (!is_intra(h->slice_type)) {
         CHECK(ref_list_mod(&br) == 0, "ref_pic_list_modification (list 0) malformed");
         if (is_b(h->slice_type))
@@ -253,7 +247,7 @@ int h264_parse_slice_header(const uint8_t *nal, size_t size, const struct h264_s
                   (int)h->slice_beta_offset_div2);
         }
     }
-    CHECK(true, "");
+    TRUNC_CHECK();
     h->header_bit_size = (uint32_t)(h264_br_pos(&br) - start);
     return 0;
 }

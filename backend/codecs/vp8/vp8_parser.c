@@ -3,26 +3,11 @@
 #include "vp8_parser.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "vp8_boolreader.h"
 #include "vp8_tables.h"
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
+#include <vareq/errmsg.h>
 
 static void key_reset(struct vp8_parser_state *st)
 {
@@ -64,15 +49,15 @@ static int parse_header(struct vp8_parser_state *st, const uint8_t *part, size_t
     bool seg_update_map = false, seg_update_data = false, seg_enabled;
 
     if (fi->first_part_size == 0 || fi->first_part_size > size)
-        return fail(err, errlen, -EINVAL, "vp8: first partition size %u outside the %zu-byte frame",
-                    fi->first_part_size, size);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: first partition size %u outside the %zu-byte frame",
+                          fi->first_part_size, size);
     if (fi->key) {
         key_reset(st);
         st->have_key = true;
         st->width = (uint16_t)(fi->width | fi->hscale << 14);
         st->height = (uint16_t)(fi->height | fi->vscale << 14);
     } else if (!st->have_key) {
-        return fail(err, errlen, -EINVAL, "vp8: inter frame before the first keyframe");
+        return vareq_errf(err, errlen, -EINVAL, "vp8: inter frame before the first keyframe");
     } else {
         fi->width = st->width & 0x3fff;
         fi->hscale = (uint8_t)(st->width >> 14);
@@ -163,9 +148,9 @@ static int parse_header(struct vp8_parser_state *st, const uint8_t *part, size_t
                 }
     }
     if (br.overrun > 2)
-        return fail(err, errlen, -EINVAL,
-                    "vp8: frame header runs %zu bytes past the %u-byte first partition",
-                    br.overrun, fi->first_part_size);
+        return vareq_errf(err, errlen, -EINVAL,
+                          "vp8: frame header runs %zu bytes past the %u-byte first partition",
+                          br.overrun, fi->first_part_size);
     fi->header_bits = vp8_br_window_bit(&br);
     fi->coder_range = (uint8_t)br.range;
     fi->coder_value = (uint8_t)(br.value >> 8);
@@ -175,14 +160,14 @@ static int parse_header(struct vp8_parser_state *st, const uint8_t *part, size_t
     fi->num_dct_parts = 1u << log2_parts;
     size_t off = fi->first_part_size, table = 3 * (size_t)(fi->num_dct_parts - 1);
     if (table > size - off)
-        return fail(err, errlen, -EINVAL, "vp8: partition table outside the frame");
+        return vareq_errf(err, errlen, -EINVAL, "vp8: partition table outside the frame");
     size_t data = off + table, left = size - data;
     for (unsigned i = 0; i + 1 < fi->num_dct_parts; i++) {
         const uint8_t *p = part + off + 3 * i;
         uint32_t s = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
         if (s > left)
-            return fail(err, errlen, -EINVAL, "vp8: DCT partition %u (%u bytes) exceeds the frame",
-                        i, s);
+            return vareq_errf(err, errlen, -EINVAL, "vp8: DCT partition %u (%u bytes) exceeds the frame",
+                              i, s);
         fi->dct_part_sizes[i] = s;
         left -= s;
     }
@@ -238,7 +223,7 @@ int vp8_parse_stripped(struct vp8_parser_state *st, bool key, unsigned version,
 {
     memset(fi, 0, sizeof(*fi));
     if (!part || !size)
-        return fail(err, errlen, -EINVAL, "vp8: empty frame");
+        return vareq_errf(err, errlen, -EINVAL, "vp8: empty frame");
     fi->key = key;
     fi->show = true;
     fi->version = version;
@@ -255,7 +240,7 @@ int vp8_parse_frame(struct vp8_parser_state *st, const uint8_t *frame, size_t si
 {
     memset(fi, 0, sizeof(*fi));
     if (!frame || size < 3)
-        return fail(err, errlen, -EINVAL, "vp8: frame of %zu bytes has no frame tag", size);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: frame of %zu bytes has no frame tag", size);
     uint32_t tag = frame[0] | (uint32_t)frame[1] << 8 | (uint32_t)frame[2] << 16;
     fi->key = !(tag & 1);
     fi->version = (tag >> 1) & 7;
@@ -264,16 +249,16 @@ int vp8_parse_frame(struct vp8_parser_state *st, const uint8_t *frame, size_t si
     size_t hdr = 3;
     if (fi->key) {
         if (size < 10)
-            return fail(err, errlen, -EINVAL, "vp8: keyframe of %zu bytes is truncated", size);
+            return vareq_errf(err, errlen, -EINVAL, "vp8: keyframe of %zu bytes is truncated", size);
         if (frame[3] != 0x9d || frame[4] != 0x01 || frame[5] != 0x2a)
-            return fail(err, errlen, -EINVAL, "vp8: keyframe start code missing");
+            return vareq_errf(err, errlen, -EINVAL, "vp8: keyframe start code missing");
         uint16_t w = (uint16_t)(frame[6] | frame[7] << 8), h = (uint16_t)(frame[8] | frame[9] << 8);
         fi->width = w & 0x3fff;
         fi->hscale = (uint8_t)(w >> 14);
         fi->height = h & 0x3fff;
         fi->vscale = (uint8_t)(h >> 14);
         if (!fi->width || !fi->height)
-            return fail(err, errlen, -EINVAL, "vp8: keyframe size %ux%u", fi->width, fi->height);
+            return vareq_errf(err, errlen, -EINVAL, "vp8: keyframe size %ux%u", fi->width, fi->height);
         hdr = 10;
     }
     return parse_header(st, frame + hdr, size - hdr, fi, err, errlen);

@@ -3,13 +3,12 @@
 #include "vp9_parser.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "vp9_bitreader.h"
 #include "vp9_boolreader.h"
 #include "vp9_probmap.h"
+#include <vareq/errmsg.h>
 
 #define VP9_SYNC_0 0x49
 #define VP9_SYNC_1 0x83
@@ -26,25 +25,11 @@ struct parse_ctx {
     size_t errlen;
 };
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 #define TRUNC_CHECK(pc, what)                                                         \
     do {                                                                              \
         if ((pc)->br.overrun)                                                         \
-            return fail((pc)->err, (pc)->errlen, -ENODATA,                            \
-                        "vp9: uncompressed header truncated in %s", what);            \
+            return vareq_errf((pc)->err, (pc)->errlen, -ENODATA,                      \
+                              "vp9: uncompressed header truncated in %s", what);      \
     } while (0)
 
 void vp9_parser_init(struct vp9_parser_state *st)
@@ -89,10 +74,10 @@ static int color_config(struct parse_ctx *pc, struct vp9_parser_state *st,
             ssx = vp9_br_bit(&pc->br);
             ssy = vp9_br_bit(&pc->br);
             if (vp9_br_bit(&pc->br))
-                return fail(pc->err, pc->errlen, -EINVAL, "vp9: color_config reserved bit set");
+                return vareq_errf(pc->err, pc->errlen, -EINVAL, "vp9: color_config reserved bit set");
             if (ssx && ssy)
-                return fail(pc->err, pc->errlen, -EINVAL,
-                            "vp9: 4:2:0 subsampling is invalid in profile %u", profile);
+                return vareq_errf(pc->err, pc->errlen, -EINVAL,
+                                  "vp9: 4:2:0 subsampling is invalid in profile %u", profile);
         } else {
             ssx = ssy = true;
         }
@@ -101,10 +86,10 @@ static int color_config(struct parse_ctx *pc, struct vp9_parser_state *st,
         if (profile == 1 || profile == 3) {
             ssx = ssy = false;
             if (vp9_br_bit(&pc->br))
-                return fail(pc->err, pc->errlen, -EINVAL, "vp9: color_config reserved bit set");
+                return vareq_errf(pc->err, pc->errlen, -EINVAL, "vp9: color_config reserved bit set");
         } else {
-            return fail(pc->err, pc->errlen, -EINVAL,
-                        "vp9: RGB (4:4:4) is invalid in profile %u", profile);
+            return vareq_errf(pc->err, pc->errlen, -EINVAL,
+                              "vp9: RGB (4:4:4) is invalid in profile %u", profile);
         }
     }
     TRUNC_CHECK(pc, "color_config");
@@ -140,8 +125,8 @@ static int sync_code(struct parse_ctx *pc)
              c = vp9_br_bits(&pc->br, 8);
     TRUNC_CHECK(pc, "frame_sync_code");
     if (a != VP9_SYNC_0 || b != VP9_SYNC_1 || c != VP9_SYNC_2)
-        return fail(pc->err, pc->errlen, -EINVAL, "vp9: invalid frame sync code %02x%02x%02x",
-                    a, b, c);
+        return vareq_errf(pc->err, pc->errlen, -EINVAL, "vp9: invalid frame sync code %02x%02x%02x",
+                          a, b, c);
     return 0;
 }
 
@@ -280,7 +265,7 @@ static int compressed_header(const uint8_t *data, size_t size, struct vp9_frame_
     struct vp9_boolreader bd;
 
     if (!vp9_bool_init(&bd, data, size))
-        return fail(err, errlen, -EINVAL, "vp9: compressed header has a bad marker bit");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: compressed header has a bad marker bit");
 
     /* tx_mode */
     if (lossless) {
@@ -360,8 +345,8 @@ static int compressed_header(const uint8_t *data, size_t size, struct vp9_frame_
             }
     }
     if (bd.error)
-        return fail(err, errlen, -ENODATA,
-                    "vp9: compressed header (%zu bytes) ends before its last symbol", size);
+        return vareq_errf(err, errlen, -ENODATA,
+                          "vp9: compressed header (%zu bytes) ends before its last symbol", size);
     return 0;
 }
 
@@ -377,9 +362,9 @@ int vp9_parse_frame(struct vp9_parser_state *st_out, const uint8_t *data, size_t
     if (err && errlen)
         err[0] = '\0';
     if (!st_out || !out)
-        return fail(err, errlen, -EINVAL, "vp9: NULL argument");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: NULL argument");
     if (!data || size == 0)
-        return fail(err, errlen, -ENODATA, "vp9: empty frame");
+        return vareq_errf(err, errlen, -ENODATA, "vp9: empty frame");
     memset(out, 0, sizeof(*out));
     stv = *st_out;
     vp9_br_init(&pc->br, data, size);
@@ -388,12 +373,12 @@ int vp9_parse_frame(struct vp9_parser_state *st_out, const uint8_t *data, size_t
 
     if (vp9_br_bits(&pc->br, 2) != 2) {
         TRUNC_CHECK(pc, "frame_marker");
-        return fail(err, errlen, -EINVAL, "vp9: invalid frame marker");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: invalid frame marker");
     }
     unsigned profile = vp9_br_bits(&pc->br, 1);
     profile |= vp9_br_bits(&pc->br, 1) << 1;
     if (profile == 3 && vp9_br_bit(&pc->br))
-        return fail(err, errlen, -EINVAL, "vp9: reserved bit after profile 3 is set");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: reserved bit after profile 3 is set");
     f->profile = (uint8_t)profile;
 
     if (vp9_br_bit(&pc->br)) {
@@ -455,8 +440,8 @@ int vp9_parse_frame(struct vp9_parser_state *st_out, const uint8_t *data, size_t
             render_size(pc, f);
         } else {
             if (!st->have_keyframe)
-                return fail(err, errlen, -EINVAL,
-                            "vp9: inter frame without a preceding keyframe/intra-only frame");
+                return vareq_errf(err, errlen, -EINVAL,
+                                  "vp9: inter frame without a preceding keyframe/intra-only frame");
             out->refresh_frame_flags = (uint8_t)vp9_br_bits(&pc->br, 8);
             for (int i = 0; i < 3; i++) {
                 out->ref_frame_idx[i] = (uint8_t)vp9_br_bits(&pc->br, 3);
@@ -474,8 +459,8 @@ int vp9_parse_frame(struct vp9_parser_state *st_out, const uint8_t *data, size_t
             TRUNC_CHECK(pc, "frame_size_with_refs");
             if (found) {
                 if (!width || !height)
-                    return fail(err, errlen, -EINVAL,
-                                "vp9: frame size taken from an empty reference slot");
+                    return vareq_errf(err, errlen, -EINVAL,
+                                      "vp9: frame size taken from an empty reference slot");
             } else {
                 frame_size(pc, &width, &height);
             }
@@ -499,10 +484,10 @@ int vp9_parse_frame(struct vp9_parser_state *st_out, const uint8_t *data, size_t
                 unsigned rh = st->slot_height[out->ref_frame_idx[i]];
                 if (!rw || !rh || 2 * width < rw || 2 * height < rh || width > 16 * rw ||
                     height > 16 * rh)
-                    return fail(err, errlen, -EINVAL,
-                                "vp9: reference %d (slot %u, %ux%u) has an invalid size for "
-                                "a %ux%u frame", i, out->ref_frame_idx[i], rw, rh, width,
-                                height);
+                    return vareq_errf(err, errlen, -EINVAL,
+                                      "vp9: reference %d (slot %u, %ux%u) has an invalid size for "
+                                      "a %ux%u frame", i, out->ref_frame_idx[i], rw, rh, width,
+                                      height);
             }
         }
     }
@@ -544,13 +529,13 @@ int vp9_parse_frame(struct vp9_parser_state *st_out, const uint8_t *data, size_t
     unsigned hdr_size = vp9_br_bits(&pc->br, 16);
     TRUNC_CHECK(pc, "header fields");
     if (hdr_size == 0)
-        return fail(err, errlen, -EINVAL, "vp9: compressed header size is 0");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: compressed header size is 0");
 
     size_t uh = vp9_br_bytes_used(&pc->br);
     if (uh > size || hdr_size > size - uh)
-        return fail(err, errlen, -ENODATA,
-                    "vp9: compressed header (%u bytes at %zu) exceeds the %zu-byte frame",
-                    hdr_size, uh, size);
+        return vareq_errf(err, errlen, -ENODATA,
+                          "vp9: compressed header (%u bytes at %zu) exceeds the %zu-byte frame",
+                          hdr_size, uh, size);
     f->uncompressed_header_size = (uint16_t)uh;
     f->compressed_header_size = (uint16_t)hdr_size;
 

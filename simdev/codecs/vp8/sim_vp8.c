@@ -2,16 +2,16 @@
 #include "sim_vp8.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <vpx/vp8dx.h>
 #include <vpx/vpx_decoder.h>
 
+#include "picture.h"
 #include "sim_vp8_header.h"
+#include <vareq/errmsg.h>
 
 struct sim_vp8 {
     vpx_codec_ctx_t dec;
@@ -23,20 +23,6 @@ struct sim_vp8 {
     uint8_t *scratch;
     size_t scratch_cap;
 };
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 struct sim_vp8 *sim_vp8_create(void)
 {
@@ -63,18 +49,6 @@ void sim_vp8_destroy(struct sim_vp8 *e)
     free(e);
 }
 
-static int ensure(uint8_t **buf, size_t *cap, size_t need)
-{
-    if (*cap >= need)
-        return 0;
-    uint8_t *n = realloc(*buf, need);
-    if (!n)
-        return -ENOMEM;
-    *buf = n;
-    *cap = need;
-    return 0;
-}
-
 /* Rows of w luma / w chroma-pair bytes fit the planes. */
 static bool pic_fits(const struct sim_vp8_pic *p, uint32_t w, uint32_t h)
 {
@@ -87,6 +61,47 @@ static bool pic_fits(const struct sim_vp8_pic *p, uint32_t w, uint32_t h)
     return p->y.size / p->y.bytesperline >= h && p->uv.size / p->uv.bytesperline >= (h + 1) / 2;
 }
 
+/* An I420 image over the scratch buffer at libvpx's aligned size aw x ah, for
+ * VP8_SET_REFERENCE / VP8_COPY_REFERENCE; 0, -ENOMEM or -EINVAL (cannot wrap). */
+static int wrap_scratch(struct sim_vp8 *e, vpx_ref_frame_t *ref, vpx_ref_frame_type_t type,
+                        unsigned aw, unsigned ah)
+{
+    unsigned cw = aw / 2, ch = ah / 2;
+    size_t need = (size_t)aw * ah + 2 * (size_t)cw * ch;
+    if (sim_buf_ensure(&e->scratch, &e->scratch_cap, need) < 0)
+        return -ENOMEM;
+    memset(ref, 0, sizeof(*ref));
+    ref->frame_type = type;
+    if (!vpx_img_wrap(&ref->img, VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
+        return -EINVAL;
+    ref->img.planes[VPX_PLANE_Y] = e->scratch;
+    ref->img.planes[VPX_PLANE_U] = e->scratch + (size_t)aw * ah;
+    ref->img.planes[VPX_PLANE_V] = ref->img.planes[VPX_PLANE_U] + (size_t)cw * ch;
+    ref->img.stride[VPX_PLANE_Y] = (int)aw;
+    ref->img.stride[VPX_PLANE_U] = (int)cw;
+    ref->img.stride[VPX_PLANE_V] = (int)cw;
+    return 0;
+}
+
+static struct sim_i420 ref_i420(const vpx_ref_frame_t *ref)
+{
+    struct sim_i420 i = {
+        .plane = {ref->img.planes[VPX_PLANE_Y], ref->img.planes[VPX_PLANE_U],
+                  ref->img.planes[VPX_PLANE_V]},
+        .stride = {(size_t)ref->img.stride[VPX_PLANE_Y], (size_t)ref->img.stride[VPX_PLANE_U],
+                   (size_t)ref->img.stride[VPX_PLANE_V]},
+    };
+    return i;
+}
+
+static struct sim_semiplanar pic_planes(const struct sim_vp8_pic *p)
+{
+    struct sim_semiplanar s = {
+        .y = p->y.data, .uv = p->uv.data, .y_bpl = p->y.bytesperline, .uv_bpl = p->uv.bytesperline,
+    };
+    return s;
+}
+
 /* Loads pic into the reference slot, converting NV12 -> I420 at libvpx's aligned size. */
 static int load_ref(struct sim_vp8 *e, vpx_ref_frame_type_t type, const struct sim_vp8_pic *p,
                     char *err, size_t errlen)
@@ -94,42 +109,19 @@ static int load_ref(struct sim_vp8 *e, vpx_ref_frame_type_t type, const struct s
     unsigned aw = (e->width + 15) & ~15u, ah = (e->height + 15) & ~15u;
     /* rows/columns held by the buffer: the aligned area when it has room */
     unsigned w = pic_fits(p, aw, ah) ? aw : e->width, h = pic_fits(p, aw, ah) ? ah : e->height;
-    unsigned cw = aw / 2, ch = ah / 2, vw = (w + 1) / 2, vh = (h + 1) / 2;
-    size_t need = (size_t)aw * ah + 2 * (size_t)cw * ch;
-    if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
-        return fail(err, errlen, -ENOMEM, "vp8: out of memory for a reference");
-    uint8_t *Y = e->scratch, *U = Y + (size_t)aw * ah, *V = U + (size_t)cw * ch;
-    for (unsigned y = 0; y < ah; y++) {
-        const uint8_t *src = p->y.data + (size_t)(y < h ? y : h - 1) * p->y.bytesperline;
-        uint8_t *dst = Y + (size_t)y * aw;
-        memcpy(dst, src, w);
-        if (aw > w)
-            memset(dst + w, src[w - 1], aw - w);
-    }
-    for (unsigned y = 0; y < ch; y++) {
-        const uint8_t *src = p->uv.data + (size_t)(y < vh ? y : vh - 1) * p->uv.bytesperline;
-        uint8_t *du = U + (size_t)y * cw, *dv = V + (size_t)y * cw;
-        for (unsigned x = 0; x < cw; x++) {
-            unsigned sx = x < vw ? x : vw - 1;
-            du[x] = src[2 * sx];
-            dv[x] = src[2 * sx + 1];
-        }
-    }
     vpx_ref_frame_t ref;
-    memset(&ref, 0, sizeof(ref));
-    ref.frame_type = type;
-    if (!vpx_img_wrap(&ref.img, VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
-        return fail(err, errlen, -EINVAL, "vp8: cannot wrap a %ux%u reference", aw, ah);
-    ref.img.planes[VPX_PLANE_Y] = Y;
-    ref.img.planes[VPX_PLANE_U] = U;
-    ref.img.planes[VPX_PLANE_V] = V;
-    ref.img.stride[VPX_PLANE_Y] = (int)aw;
-    ref.img.stride[VPX_PLANE_U] = (int)cw;
-    ref.img.stride[VPX_PLANE_V] = (int)cw;
+    int r = wrap_scratch(e, &ref, type, aw, ah);
+    if (r == -ENOMEM)
+        return vareq_errf(err, errlen, -ENOMEM, "vp8: out of memory for a reference");
+    if (r < 0)
+        return vareq_errf(err, errlen, -EINVAL, "vp8: cannot wrap a %ux%u reference", aw, ah);
+    struct sim_semiplanar src = pic_planes(p);
+    struct sim_i420 img = ref_i420(&ref);
+    sim_semiplanar_to_i420(&src, w, h, &img, aw, ah, false);
     if (vpx_codec_control(&e->dec, VP8_SET_REFERENCE, &ref) != VPX_CODEC_OK) {
         const char *d = vpx_codec_error_detail(&e->dec);
-        return fail(err, errlen, -EIO, "vp8: loading a reference failed: %s",
-                    d ? d : vpx_codec_error(&e->dec));
+        return vareq_errf(err, errlen, -EIO, "vp8: loading a reference failed: %s",
+                          d ? d : vpx_codec_error(&e->dec));
     }
     return 0;
 }
@@ -138,42 +130,25 @@ static int load_ref(struct sim_vp8 *e, vpx_ref_frame_type_t type, const struct s
 static int output_frame(struct sim_vp8 *e, struct sim_vp8_pic *dst, char *err, size_t errlen)
 {
     unsigned aw = (e->width + 15) & ~15u, ah = (e->height + 15) & ~15u;
-    unsigned cw = aw / 2, ch = ah / 2;
     if (!pic_fits(dst, e->width, e->height))
-        return fail(err, errlen, -ENOSPC, "vp8: CAPTURE buffer too small for %ux%u",
-                    e->width, e->height);
+        return vareq_errf(err, errlen, -ENOSPC, "vp8: CAPTURE buffer too small for %ux%u",
+                          e->width, e->height);
     bool full = pic_fits(dst, aw, ah);
     unsigned w = full ? aw : e->width, h = full ? ah : e->height;
-    size_t need = (size_t)aw * ah + 2 * (size_t)cw * ch;
-    if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
-        return fail(err, errlen, -ENOMEM, "vp8: out of memory for the output");
-    uint8_t *Y = e->scratch, *U = Y + (size_t)aw * ah, *V = U + (size_t)cw * ch;
     vpx_ref_frame_t ref;
-    memset(&ref, 0, sizeof(ref));
-    ref.frame_type = VP8_LAST_FRAME;
-    if (!vpx_img_wrap(&ref.img, VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
-        return fail(err, errlen, -EINVAL, "vp8: cannot wrap a %ux%u output", aw, ah);
-    ref.img.planes[VPX_PLANE_Y] = Y;
-    ref.img.planes[VPX_PLANE_U] = U;
-    ref.img.planes[VPX_PLANE_V] = V;
-    ref.img.stride[VPX_PLANE_Y] = (int)aw;
-    ref.img.stride[VPX_PLANE_U] = (int)cw;
-    ref.img.stride[VPX_PLANE_V] = (int)cw;
+    int r = wrap_scratch(e, &ref, VP8_LAST_FRAME, aw, ah);
+    if (r == -ENOMEM)
+        return vareq_errf(err, errlen, -ENOMEM, "vp8: out of memory for the output");
+    if (r < 0)
+        return vareq_errf(err, errlen, -EINVAL, "vp8: cannot wrap a %ux%u output", aw, ah);
     if (vpx_codec_control(&e->dec, VP8_COPY_REFERENCE, &ref) != VPX_CODEC_OK) {
         const char *d = vpx_codec_error_detail(&e->dec);
-        return fail(err, errlen, -EIO, "vp8: reading the decoded frame failed: %s",
-                    d ? d : vpx_codec_error(&e->dec));
+        return vareq_errf(err, errlen, -EIO, "vp8: reading the decoded frame failed: %s",
+                          d ? d : vpx_codec_error(&e->dec));
     }
-    for (unsigned y = 0; y < h; y++)
-        memcpy(dst->y.data + (size_t)y * dst->y.bytesperline, Y + (size_t)y * aw, w);
-    for (unsigned y = 0; y < (h + 1) / 2; y++) {
-        const uint8_t *u = U + (size_t)y * cw, *v = V + (size_t)y * cw;
-        uint8_t *d = dst->uv.data + (size_t)y * dst->uv.bytesperline;
-        for (unsigned x = 0; x < (w + 1) / 2; x++) {
-            d[2 * x] = u[x];
-            d[2 * x + 1] = v[x];
-        }
-    }
+    struct sim_i420 img = ref_i420(&ref);
+    struct sim_semiplanar out = pic_planes(dst);
+    sim_i420_to_semiplanar(&img, &out, w, h, false);
     dst->width = e->width;
     dst->height = e->height;
     return 0;
@@ -197,41 +172,41 @@ int sim_vp8_decode(struct sim_vp8 *e, const struct v4l2_ctrl_vp8_frame *f,
     if (err && errlen)
         err[0] = '\0';
     if (!e || !e->dec_ok || !f || !bs || !dst)
-        return fail(err, errlen, -EINVAL, "vp8: missing argument");
+        return vareq_errf(err, errlen, -EINVAL, "vp8: missing argument");
     bool key = f->flags & V4L2_VP8_FRAME_FLAG_KEY_FRAME;
     if (f->version > 3)
-        return fail(err, errlen, -EINVAL, "vp8: version %u", f->version);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: version %u", f->version);
     if (key) {
         if (!f->width || !f->height || f->width > 0x3fff || f->height > 0x3fff ||
             f->horizontal_scale > 3 || f->vertical_scale > 3)
-            return fail(err, errlen, -EINVAL, "vp8: keyframe size %ux%u scale %u/%u", f->width,
-                        f->height, f->horizontal_scale, f->vertical_scale);
+            return vareq_errf(err, errlen, -EINVAL, "vp8: keyframe size %ux%u scale %u/%u", f->width,
+                              f->height, f->horizontal_scale, f->vertical_scale);
     } else {
         if (!e->have_key)
-            return fail(err, errlen, -EINVAL, "vp8: inter frame while waiting for a keyframe");
+            return vareq_errf(err, errlen, -EINVAL, "vp8: inter frame while waiting for a keyframe");
         if (f->width != e->width || f->height != e->height)
-            return fail(err, errlen, -EINVAL, "vp8: inter frame size %ux%u, sequence is %ux%u",
-                        f->width, f->height, e->width, e->height);
+            return vareq_errf(err, errlen, -EINVAL, "vp8: inter frame size %ux%u, sequence is %ux%u",
+                              f->width, f->height, e->width, e->height);
     }
     /* locate the parts of the OUTPUT buffer the control describes */
     size_t tag_len = key ? 10 : 3;
     unsigned n = f->num_dct_parts;
     if (n != 1 && n != 2 && n != 4 && n != 8)
-        return fail(err, errlen, -EINVAL, "vp8: num_dct_parts %u", n);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: num_dct_parts %u", n);
     uint64_t dct_total = 0;
     for (unsigned i = 0; i < n; i++)
         dct_total += f->dct_part_sizes[i];
     uint64_t fps = f->first_part_size;
     uint64_t dct_off = tag_len + fps + 3ull * (n - 1);
     if (fps == 0 || dct_off > len || dct_total > len - dct_off)
-        return fail(err, errlen, -EINVAL,
-                    "vp8: first partition %llu + %u DCT partitions (%llu bytes) exceed the "
-                    "%zu-byte buffer", (unsigned long long)fps, n,
-                    (unsigned long long)dct_total, len);
+        return vareq_errf(err, errlen, -EINVAL,
+                          "vp8: first partition %llu + %u DCT partitions (%llu bytes) exceed the "
+                          "%zu-byte buffer", (unsigned long long)fps, n,
+                          (unsigned long long)dct_total, len);
     for (unsigned i = 0; i + 1 < n; i++)
         if (f->dct_part_sizes[i] > 0xffffff)
-            return fail(err, errlen, -EINVAL, "vp8: DCT partition %u size %u", i,
-                        f->dct_part_sizes[i]);
+            return vareq_errf(err, errlen, -EINVAL, "vp8: DCT partition %u size %u", i,
+                              f->dct_part_sizes[i]);
 
     uint8_t *part = NULL;
     size_t part_len = 0;
@@ -241,12 +216,12 @@ int sim_vp8_decode(struct sim_vp8 *e, const struct v4l2_ctrl_vp8_frame *f,
         return r;
     if (part_len >= (1u << 19)) {
         free(part);
-        return fail(err, errlen, -EINVAL, "vp8: rewritten first partition too large");
+        return vareq_errf(err, errlen, -EINVAL, "vp8: rewritten first partition too large");
     }
     size_t total = tag_len + part_len + 3 * (size_t)(n - 1) + (size_t)dct_total;
-    if (ensure(&e->frame, &e->frame_cap, total) < 0) {
+    if (sim_buf_ensure(&e->frame, &e->frame_cap, total) < 0) {
         free(part);
-        return fail(err, errlen, -ENOMEM, "vp8: out of memory for a %zu-byte frame", total);
+        return vareq_errf(err, errlen, -ENOMEM, "vp8: out of memory for a %zu-byte frame", total);
     }
     uint8_t *o = e->frame;
     uint32_t tag = (key ? 0u : 1u) | (uint32_t)(f->version & 7) << 1 |
@@ -275,23 +250,23 @@ int sim_vp8_decode(struct sim_vp8 *e, const struct v4l2_ctrl_vp8_frame *f,
     if (!key) {
         for (int i = 0; i < 3; i++) {
             if (!refs || !refs[i] || !refs[i]->width)
-                return fail(err, errlen, -EINVAL, "vp8: %s reference buffer is missing",
-                            names[i]);
+                return vareq_errf(err, errlen, -EINVAL, "vp8: %s reference buffer is missing",
+                                  names[i]);
             if (refs[i]->width != e->width || refs[i]->height != e->height ||
                 !pic_fits(refs[i], e->width, e->height))
-                return fail(err, errlen, -EINVAL,
-                            "vp8: %s reference is %ux%u, the sequence %ux%u", names[i],
-                            refs[i]->width, refs[i]->height, e->width, e->height);
+                return vareq_errf(err, errlen, -EINVAL,
+                                  "vp8: %s reference is %ux%u, the sequence %ux%u", names[i],
+                                  refs[i]->width, refs[i]->height, e->width, e->height);
             if ((r = load_ref(e, types[i], refs[i], err, errlen)) < 0)
                 return r;
         }
     }
     if (total > 0xffffffffu)
-        return fail(err, errlen, -EINVAL, "vp8: frame too large");
+        return vareq_errf(err, errlen, -EINVAL, "vp8: frame too large");
     if (vpx_codec_decode(&e->dec, e->frame, (unsigned)total, NULL, 0) != VPX_CODEC_OK) {
         const char *d = vpx_codec_error_detail(&e->dec);
-        r = fail(err, errlen, -EIO, "vp8: decode failed: %s%s%s", vpx_codec_error(&e->dec),
-                 d ? ": " : "", d ? d : "");
+        r = vareq_errf(err, errlen, -EIO, "vp8: decode failed: %s%s%s", vpx_codec_error(&e->dec),
+                       d ? ": " : "", d ? d : "");
         vpx_codec_iter_t it = NULL;
         while (vpx_codec_get_frame(&e->dec, &it))
             ;
@@ -309,6 +284,6 @@ int sim_vp8_decode(struct sim_vp8 *e, const struct v4l2_ctrl_vp8_frame *f,
     int corrupted = 0;
     if (vpx_codec_control(&e->dec, VP8D_GET_FRAME_CORRUPTED, &corrupted) == VPX_CODEC_OK &&
         corrupted)
-        return fail(err, errlen, -EIO, "vp8: decoded frame is corrupted");
+        return vareq_errf(err, errlen, -EIO, "vp8: decoded frame is corrupted");
     return output_frame(e, dst, err, errlen);
 }

@@ -2,28 +2,13 @@
 #include "sim_vp8_header.h"
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim_vp8_boolenc.h"
 #include "sim_vp8_modes.h"
 #include "vp8_tables.h"
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
+#include <vareq/errmsg.h>
 
 void sim_vp8_probs_default(struct sim_vp8_probs *p)
 {
@@ -91,14 +76,14 @@ static int build(struct sim_vp8_benc *b, const struct v4l2_ctrl_vp8_frame *f,
         lit(b, !(sg->flags & V4L2_VP8_SEGMENT_FLAG_DELTA_VALUE_MODE), 1);
         for (int i = 0; i < 4; i++) {
             if (!in_range(sg->quant_update[i], 127))
-                return fail(err, errlen, -EINVAL, "vp8: segment %d quantizer %d", i,
-                            sg->quant_update[i]);
+                return vareq_errf(err, errlen, -EINVAL, "vp8: segment %d quantizer %d", i,
+                                  sg->quant_update[i]);
             opt_signed(b, sg->quant_update[i], 7);
         }
         for (int i = 0; i < 4; i++) {
             if (!in_range(sg->lf_update[i], 63))
-                return fail(err, errlen, -EINVAL, "vp8: segment %d filter level %d", i,
-                            sg->lf_update[i]);
+                return vareq_errf(err, errlen, -EINVAL, "vp8: segment %d filter level %d", i,
+                                  sg->lf_update[i]);
             opt_signed(b, sg->lf_update[i], 6);
         }
         if (map)
@@ -110,8 +95,8 @@ static int build(struct sim_vp8_benc *b, const struct v4l2_ctrl_vp8_frame *f,
             }
     }
     if (lf->level > 63 || lf->sharpness_level > 7)
-        return fail(err, errlen, -EINVAL, "vp8: loop filter level %u sharpness %u", lf->level,
-                    lf->sharpness_level);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: loop filter level %u sharpness %u", lf->level,
+                          lf->sharpness_level);
     lit(b, !!(lf->flags & V4L2_VP8_LF_FILTER_TYPE_SIMPLE), 1);
     lit(b, lf->level, 6);
     lit(b, lf->sharpness_level, 3);
@@ -123,7 +108,7 @@ static int build(struct sim_vp8_benc *b, const struct v4l2_ctrl_vp8_frame *f,
         for (int i = 0; i < 8; i++) {
             int d = i < 4 ? lf->ref_frm_delta[i] : lf->mb_mode_delta[i - 4];
             if (!in_range(d, 63))
-                return fail(err, errlen, -EINVAL, "vp8: loop filter delta %d = %d", i, d);
+                return vareq_errf(err, errlen, -EINVAL, "vp8: loop filter delta %d = %d", i, d);
             put(b, 128, 1);
             lit(b, (unsigned)(d < 0 ? -d : d), 6);
             put(b, 128, d < 0);
@@ -136,17 +121,17 @@ static int build(struct sim_vp8_benc *b, const struct v4l2_ctrl_vp8_frame *f,
     case 4: log2p = 2; break;
     case 8: log2p = 3; break;
     default:
-        return fail(err, errlen, -EINVAL, "vp8: num_dct_parts %u", f->num_dct_parts);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: num_dct_parts %u", f->num_dct_parts);
     }
     lit(b, log2p, 2);
     if (q->y_ac_qi > 127)
-        return fail(err, errlen, -EINVAL, "vp8: y_ac_qi %u", q->y_ac_qi);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: y_ac_qi %u", q->y_ac_qi);
     lit(b, q->y_ac_qi, 7);
     const int8_t dq[5] = {q->y_dc_delta, q->y2_dc_delta, q->y2_ac_delta, q->uv_dc_delta,
                           q->uv_ac_delta};
     for (int i = 0; i < 5; i++) {
         if (!in_range(dq[i], 15))
-            return fail(err, errlen, -EINVAL, "vp8: quantizer delta %d = %d", i, dq[i]);
+            return vareq_errf(err, errlen, -EINVAL, "vp8: quantizer delta %d = %d", i, dq[i]);
         opt_signed(b, dq[i], 4);
     }
     if (!key) {
@@ -193,9 +178,9 @@ static int build(struct sim_vp8_benc *b, const struct v4l2_ctrl_vp8_frame *f,
                 if (v == base->mv[i][j]) {
                     put(b, up, 0);
                 } else if (!codable) {
-                    return fail(err, errlen, -EINVAL,
-                                "vp8: mv probability [%d][%d] = %u cannot be coded (7-bit update)",
-                                i, j, v);
+                    return vareq_errf(err, errlen, -EINVAL,
+                                      "vp8: mv probability [%d][%d] = %u cannot be coded (7-bit update)",
+                                      i, j, v);
                 } else {
                     put(b, up, 1);
                     lit(b, v == 1 ? 0 : v >> 1, 7);
@@ -218,18 +203,18 @@ int sim_vp8_write_first_partition(const struct v4l2_ctrl_vp8_frame *f, const uin
     *out = NULL;
     *out_len = 0;
     if (cs->range < 128)
-        return fail(err, errlen, -EINVAL, "vp8: coder range %u below 128", cs->range);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: coder range %u below 128", cs->range);
     if (cs->value >= cs->range)
-        return fail(err, errlen, -EINVAL, "vp8: coder value %u not below range %u", cs->value,
-                    cs->range);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: coder value %u not below range %u", cs->value,
+                          cs->range);
     if (cs->bit_count != (8 - hb % 8) % 8)
-        return fail(err, errlen, -EINVAL,
-                    "vp8: coder bit_count %u disagrees with first_part_header_bits %llu",
-                    cs->bit_count, (unsigned long long)hb);
+        return vareq_errf(err, errlen, -EINVAL,
+                          "vp8: coder bit_count %u disagrees with first_part_header_bits %llu",
+                          cs->bit_count, (unsigned long long)hb);
     if (hb > (uint64_t)part_len * 8)
-        return fail(err, errlen, -EINVAL,
-                    "vp8: first_part_header_bits %llu beyond the %zu-byte first partition",
-                    (unsigned long long)hb, part_len);
+        return vareq_errf(err, errlen, -EINVAL,
+                          "vp8: first_part_header_bits %llu beyond the %zu-byte first partition",
+                          (unsigned long long)hb, part_len);
     sim_vp8_probs_default(&base);
     sim_vp8_benc_init(&e);
     r = build(&e, f, &base, err, errlen);
@@ -240,14 +225,14 @@ int sim_vp8_write_first_partition(const struct v4l2_ctrl_vp8_frame *f, const uin
     if (r < 0)
         goto out;
     if (e.overflow) {
-        r = fail(err, errlen, -ENOMEM, "vp8: out of memory for the first partition");
+        r = vareq_errf(err, errlen, -ENOMEM, "vp8: out of memory for the first partition");
         goto out;
     }
     /* the low end of the final interval identifies every symbol; its bits end at k + 8
      * and a decoder reads zeros past the end of the partition */
     *out_len = (size_t)((e.k + 8 + 7) / 8);
     if (!e.buf) {
-        r = fail(err, errlen, -EINVAL, "vp8: empty first partition");
+        r = vareq_errf(err, errlen, -EINVAL, "vp8: empty first partition");
         goto out;
     }
     *out = e.buf;

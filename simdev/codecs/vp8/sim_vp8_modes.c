@@ -3,9 +3,7 @@
 #include "sim_vp8_modes.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +40,7 @@ static const uint8_t mbsplit_fill_offset[4][16] = {
     {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}};
 
 #include "sim_vp8_kfbmode.h"
+#include <vareq/errmsg.h>
 
 struct mv {
     int16_t row, col;
@@ -106,20 +105,6 @@ static int xtree(struct xc *x, const int8_t *tree, const uint8_t *probs)
     while ((i = tree[i + xbit(x, probs[i >> 1])]) > 0)
         ;
     return -i;
-}
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
 }
 
 static uint8_t implied_bmode(uint8_t mode)
@@ -352,10 +337,10 @@ int sim_vp8_transcode_modes(const struct v4l2_ctrl_vp8_frame *f, const uint8_t *
     int r = 0;
 
     if (!cols || !rows)
-        return fail(err, errlen, -EINVAL, "vp8: frame size %ux%u", f->width, f->height);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: frame size %ux%u", f->width, f->height);
     if (f->coder_state.range < 128 || f->coder_state.value >= f->coder_state.range)
-        return fail(err, errlen, -EINVAL, "vp8: coder state range %u value %u",
-                    f->coder_state.range, f->coder_state.value);
+        return vareq_errf(err, errlen, -EINVAL, "vp8: coder state range %u value %u",
+                          f->coder_state.range, f->coder_state.value);
     /* byte-aligned copy of the bits after the window */
     size_t tail_len = start < (uint64_t)part_len * 8 ? (size_t)(((uint64_t)part_len * 8 - start + 7) / 8) : 0;
     uint8_t *tail = calloc(1, tail_len + 1);
@@ -363,7 +348,7 @@ int sim_vp8_transcode_modes(const struct v4l2_ctrl_vp8_frame *f, const uint8_t *
     if (!tail || !mbi) {
         free(tail);
         free(mbi);
-        return fail(err, errlen, -ENOMEM, "vp8: out of memory for %ux%u macroblocks", cols, rows);
+        return vareq_errf(err, errlen, -ENOMEM, "vp8: out of memory for %ux%u macroblocks", cols, rows);
     }
     unsigned sh = (unsigned)(start & 7);
     for (size_t i = 0; i < tail_len; i++) {
@@ -421,8 +406,8 @@ int sim_vp8_transcode_modes(const struct v4l2_ctrl_vp8_frame *f, const uint8_t *
             }
         }
         if (x.rd.pos > x.rd.size + 64) {
-            r = fail(err, errlen, -EINVAL,
-                     "vp8: macroblock data runs past the end of the first partition (row %u)", row);
+            r = vareq_errf(err, errlen, -EINVAL,
+                           "vp8: macroblock data runs past the end of the first partition (row %u)", row);
             break;
         }
     }

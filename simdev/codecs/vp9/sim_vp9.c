@@ -35,16 +35,16 @@
 #include "sim_vp9.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <vpx/vp8dx.h>
 #include <vpx/vpx_decoder.h>
 
+#include "picture.h"
 #include "sim_vp9_headers.h"
+#include <vareq/errmsg.h>
 
 struct sim_vp9 {
     vpx_codec_ctx_t dec;
@@ -68,20 +68,6 @@ struct sim_vp9 {
     uint8_t profile;
     bool ssx, ssy;
 };
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 struct sim_vp9 *sim_vp9_create(void)
 {
@@ -107,18 +93,6 @@ void sim_vp9_destroy(struct sim_vp9 *e)
     free(e->frame);
     free(e->scratch);
     free(e);
-}
-
-static int ensure(uint8_t **buf, size_t *cap, size_t need)
-{
-    if (*cap >= need)
-        return 0;
-    uint8_t *n = realloc(*buf, need);
-    if (!n)
-        return -ENOMEM;
-    *buf = n;
-    *cap = need;
-    return 0;
 }
 
 /* Checks that a picture of w x h in the format of the bit depth fits its planes:
@@ -158,25 +132,6 @@ static bool same_picture(const struct sim_picture *a, const struct sim_picture *
     return true;
 }
 
-/* Sample x of a row of a CAPTURE plane (8-bit, or P010: 10 bits in bits 15..6, LE). */
-static unsigned get_sample(const uint8_t *row, unsigned x, bool hbd)
-{
-    if (!hbd)
-        return row[x];
-    return (unsigned)(row[2 * x] | row[2 * x + 1] << 8) >> 6;
-}
-
-static void put_sample(uint8_t *row, unsigned x, unsigned v, bool hbd)
-{
-    if (!hbd) {
-        row[x] = (uint8_t)v;
-        return;
-    }
-    v <<= 6;
-    row[2 * x] = (uint8_t)(v & 0xff);
-    row[2 * x + 1] = (uint8_t)(v >> 8);
-}
-
 /* An I420 image over the scratch buffer for libvpx: 8-bit, or 16-bit samples
  * (VPX_IMG_FMT_I42016) for high bit depth. Sizes are libvpx's 8-aligned buffer size. */
 static int wrap_scratch(struct sim_vp9 *e, vpx_image_t *img, unsigned aw, unsigned ah,
@@ -184,10 +139,10 @@ static int wrap_scratch(struct sim_vp9 *e, vpx_image_t *img, unsigned aw, unsign
 {
     unsigned sb = hbd ? 2 : 1, cw = aw / 2, ch = ah / 2;
     size_t need = ((size_t)aw * ah + 2 * (size_t)cw * ch) * sb;
-    if (ensure(&e->scratch, &e->scratch_cap, need) < 0)
-        return fail(err, errlen, -ENOMEM, "vp9: out of memory for a %ux%u picture", aw, ah);
+    if (sim_buf_ensure(&e->scratch, &e->scratch_cap, need) < 0)
+        return vareq_errf(err, errlen, -ENOMEM, "vp9: out of memory for a %ux%u picture", aw, ah);
     if (!vpx_img_wrap(img, hbd ? VPX_IMG_FMT_I42016 : VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
-        return fail(err, errlen, -EINVAL, "vp9: cannot wrap a %ux%u picture", aw, ah);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: cannot wrap a %ux%u picture", aw, ah);
     img->planes[VPX_PLANE_Y] = e->scratch;
     img->planes[VPX_PLANE_U] = e->scratch + (size_t)aw * ah * sb;
     img->planes[VPX_PLANE_V] = img->planes[VPX_PLANE_U] + (size_t)cw * ch * sb;
@@ -195,6 +150,25 @@ static int wrap_scratch(struct sim_vp9 *e, vpx_image_t *img, unsigned aw, unsign
     img->stride[VPX_PLANE_U] = (int)(cw * sb);
     img->stride[VPX_PLANE_V] = (int)(cw * sb);
     return 0;
+}
+
+static struct sim_i420 img_i420(const vpx_image_t *img)
+{
+    struct sim_i420 i = {
+        .plane = { img->planes[VPX_PLANE_Y], img->planes[VPX_PLANE_U], img->planes[VPX_PLANE_V] },
+        .stride = { (size_t)img->stride[VPX_PLANE_Y], (size_t)img->stride[VPX_PLANE_U],
+                    (size_t)img->stride[VPX_PLANE_V] },
+    };
+    return i;
+}
+
+static struct sim_semiplanar pic_planes(const struct sim_picture *p)
+{
+    struct sim_semiplanar s = {
+        .y = p->plane[0].data, .uv = p->plane[1].data,
+        .y_bpl = p->plane[0].bytesperline, .uv_bpl = p->plane[1].bytesperline,
+    };
+    return s;
 }
 
 /* Loads a CAPTURE picture into libvpx reference slot 0/1/2 (VP8_SET_REFERENCE). The image
@@ -207,46 +181,19 @@ static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p, bo
                                                   VP8_ALTR_FRAME };
     unsigned w = p->width, h = p->height;
     unsigned aw = (w + 7) & ~7u, ah = (h + 7) & ~7u;
-    unsigned cw = aw / 2, ch = ah / 2;
-    unsigned vw = (w + 1) / 2, vh = (h + 1) / 2;    /* visible chroma size */
     vpx_ref_frame_t ref;
     memset(&ref, 0, sizeof(ref));
     ref.frame_type = type[slot];
     int r = wrap_scratch(e, &ref.img, aw, ah, hbd, err, errlen);
     if (r < 0)
         return r;
-    for (unsigned y = 0; y < ah; y++) {
-        const uint8_t *src = p->plane[0].data + (size_t)(y < h ? y : h - 1) * p->plane[0].bytesperline;
-        uint8_t *dst = ref.img.planes[VPX_PLANE_Y] + (size_t)y * ref.img.stride[VPX_PLANE_Y];
-        for (unsigned x = 0; x < aw; x++) {
-            unsigned v = get_sample(src, x < w ? x : w - 1, hbd);
-            if (hbd)
-                ((uint16_t *)(void *)dst)[x] = (uint16_t)v;
-            else
-                dst[x] = (uint8_t)v;
-        }
-    }
-    for (unsigned y = 0; y < ch; y++) {
-        const uint8_t *src = p->plane[1].data +
-                             (size_t)(y < vh ? y : vh - 1) * p->plane[1].bytesperline;
-        uint8_t *du = ref.img.planes[VPX_PLANE_U] + (size_t)y * ref.img.stride[VPX_PLANE_U];
-        uint8_t *dv = ref.img.planes[VPX_PLANE_V] + (size_t)y * ref.img.stride[VPX_PLANE_V];
-        for (unsigned x = 0; x < cw; x++) {
-            unsigned sx = x < vw ? x : vw - 1;
-            unsigned u = get_sample(src, 2 * sx, hbd), v = get_sample(src, 2 * sx + 1, hbd);
-            if (hbd) {
-                ((uint16_t *)(void *)du)[x] = (uint16_t)u;
-                ((uint16_t *)(void *)dv)[x] = (uint16_t)v;
-            } else {
-                du[x] = (uint8_t)u;
-                dv[x] = (uint8_t)v;
-            }
-        }
-    }
+    struct sim_semiplanar src = pic_planes(p);
+    struct sim_i420 img = img_i420(&ref.img);
+    sim_semiplanar_to_i420(&src, w, h, &img, aw, ah, hbd);
     if (vpx_codec_control(&e->dec, VP8_SET_REFERENCE, &ref) != VPX_CODEC_OK) {
         const char *d = vpx_codec_error_detail(&e->dec);
-        return fail(err, errlen, -EIO, "vp9: loading a reference into slot %d failed: %s", slot,
-                    d ? d : vpx_codec_error(&e->dec));
+        return vareq_errf(err, errlen, -EIO, "vp9: loading a reference into slot %d failed: %s", slot,
+                          d ? d : vpx_codec_error(&e->dec));
     }
     return 0;
 }
@@ -267,13 +214,13 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
         int group[3];
         for (int i = 0; i < 3; i++) {
             if (!refs || !refs[i])
-                return fail(err, errlen, -EINVAL, "vp9: %s reference buffer is missing",
-                            names[i]);
+                return vareq_errf(err, errlen, -EINVAL, "vp9: %s reference buffer is missing",
+                                  names[i]);
             if (!pic_fits(refs[i], refs[i]->width, refs[i]->height, f->bit_depth))
-                return fail(err, errlen, -EINVAL,
-                            "vp9: %s reference (%ux%u, bytesperline %u, size %zu) is invalid",
-                            names[i], refs[i]->width, refs[i]->height,
-                            refs[i]->plane[0].bytesperline, refs[i]->plane[0].size);
+                return vareq_errf(err, errlen, -EINVAL,
+                                  "vp9: %s reference (%ux%u, bytesperline %u, size %zu) is invalid",
+                                  names[i], refs[i]->width, refs[i]->height,
+                                  refs[i]->plane[0].bytesperline, refs[i]->plane[0].size);
             group[i] = i;
             for (int j = 0; j < i; j++)
                 if (group[j] == j && same_picture(refs[i], refs[j])) {
@@ -304,18 +251,18 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
             }
             if (pick < 0) {
                 if (!any_size)
-                    return fail(err, errlen, -ENOTSUP,
-                                "vp9: %s reference is %ux%u but no decoder slot has that size "
-                                "(no buffer of that size was kept for reference scaling)",
-                                names[i], refs[i]->width, refs[i]->height);
-                return fail(err, errlen, -ENOTSUP,
-                            "vp9: more distinct reference pictures than free decoder slots "
-                            "(refs %ux%u %ux%u %ux%u groups %d%d%d, slots %ux%u/%u %ux%u/%u "
-                            "%ux%u/%u)", refs[0]->width, refs[0]->height, refs[1]->width,
-                            refs[1]->height, refs[2]->width, refs[2]->height, group[0],
-                            group[1], group[2], e->slot_w[0], e->slot_h[0], e->slot_buf[0],
-                            e->slot_w[1], e->slot_h[1], e->slot_buf[1], e->slot_w[2],
-                            e->slot_h[2], e->slot_buf[2]);
+                    return vareq_errf(err, errlen, -ENOTSUP,
+                                      "vp9: %s reference is %ux%u but no decoder slot has that size "
+                                      "(no buffer of that size was kept for reference scaling)",
+                                      names[i], refs[i]->width, refs[i]->height);
+                return vareq_errf(err, errlen, -ENOTSUP,
+                                  "vp9: more distinct reference pictures than free decoder slots "
+                                  "(refs %ux%u %ux%u %ux%u groups %d%d%d, slots %ux%u/%u %ux%u/%u "
+                                  "%ux%u/%u)", refs[0]->width, refs[0]->height, refs[1]->width,
+                                  refs[1]->height, refs[2]->width, refs[2]->height, group[0],
+                                  group[1], group[2], e->slot_w[0], e->slot_h[0], e->slot_buf[0],
+                                  e->slot_w[1], e->slot_h[1], e->slot_buf[1], e->slot_w[2],
+                                  e->slot_h[2], e->slot_buf[2]);
             }
             used[pick] = true;
             slots->ref_slot[i] = (uint8_t)pick;
@@ -382,12 +329,12 @@ static int output_frame(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
     unsigned aw = (w + 7) & ~7u, ah = (h + 7) & ~7u;
     bool hbd = f->bit_depth > 8;
     if (!dst || !pic_fits(dst, w, h, f->bit_depth))
-        return fail(err, errlen, -ENOSPC,
-                    "vp9: CAPTURE buffer (format %.4s, bytesperline %u, luma size %zu, "
-                    "chroma size %zu) cannot hold %ux%u %u-bit 4:2:0",
-                    dst ? (const char *)&dst->fourcc : "none",
-                    dst ? dst->plane[0].bytesperline : 0, dst ? dst->plane[0].size : 0,
-                    dst ? dst->plane[1].size : 0, w, h, f->bit_depth);
+        return vareq_errf(err, errlen, -ENOSPC,
+                          "vp9: CAPTURE buffer (format %.4s, bytesperline %u, luma size %zu, "
+                          "chroma size %zu) cannot hold %ux%u %u-bit 4:2:0",
+                          dst ? (const char *)&dst->fourcc : "none",
+                          dst ? dst->plane[0].bytesperline : 0, dst ? dst->plane[0].size : 0,
+                          dst ? dst->plane[1].size : 0, w, h, f->bit_depth);
     vpx_ref_frame_t ref;
     memset(&ref, 0, sizeof(ref));
     ref.frame_type = VP8_LAST_FRAME;
@@ -396,31 +343,12 @@ static int output_frame(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
         return r;
     if (vpx_codec_control(&e->dec, VP8_COPY_REFERENCE, &ref) != VPX_CODEC_OK) {
         const char *d = vpx_codec_error_detail(&e->dec);
-        return fail(err, errlen, -EIO, "vp9: reading the decoded frame failed: %s",
-                    d ? d : vpx_codec_error(&e->dec));
+        return vareq_errf(err, errlen, -EIO, "vp9: reading the decoded frame failed: %s",
+                          d ? d : vpx_codec_error(&e->dec));
     }
-    for (unsigned y = 0; y < h; y++) {
-        const uint8_t *src = ref.img.planes[VPX_PLANE_Y] + (size_t)y * ref.img.stride[VPX_PLANE_Y];
-        uint8_t *d = dst->plane[0].data + (size_t)y * dst->plane[0].bytesperline;
-        if (!hbd) {
-            memcpy(d, src, w);
-            continue;
-        }
-        for (unsigned x = 0; x < w; x++)
-            put_sample(d, x, ((const uint16_t *)(const void *)src)[x], true);
-    }
-    unsigned cw = (w + 1) / 2, ch = (h + 1) / 2;
-    for (unsigned y = 0; y < ch; y++) {
-        const uint8_t *u = ref.img.planes[VPX_PLANE_U] + (size_t)y * ref.img.stride[VPX_PLANE_U];
-        const uint8_t *v = ref.img.planes[VPX_PLANE_V] + (size_t)y * ref.img.stride[VPX_PLANE_V];
-        uint8_t *d = dst->plane[1].data + (size_t)y * dst->plane[1].bytesperline;
-        for (unsigned x = 0; x < cw; x++) {
-            unsigned uu = hbd ? ((const uint16_t *)(const void *)u)[x] : u[x];
-            unsigned vv = hbd ? ((const uint16_t *)(const void *)v)[x] : v[x];
-            put_sample(d, 2 * x, uu, hbd);
-            put_sample(d, 2 * x + 1, vv, hbd);
-        }
-    }
+    struct sim_i420 img = img_i420(&ref.img);
+    struct sim_semiplanar out = pic_planes(dst);
+    sim_i420_to_semiplanar(&img, &out, w, h, hbd);
     dst->width = w;
     dst->height = h;
     return 0;
@@ -438,37 +366,37 @@ int sim_vp9_decode(struct sim_vp9 *e,
     if (err && errlen)
         err[0] = '\0';
     if (!e || !e->dec_ok || !frame || !hdr || !bitstream || !dst)
-        return fail(err, errlen, -EINVAL, "vp9: missing argument");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: missing argument");
     if ((r = sim_vp9_check_frame(frame, err, errlen)) < 0)
         return r;
     if (frame->profile != 0 && !(frame->profile == 2 && frame->bit_depth == 10))
-        return fail(err, errlen, -ENOTSUP,
-                    "vp9: profile %u %u-bit is not supported (profiles 0 and 2 10-bit are; "
-                    "4:2:2/4:4:4 and 12-bit have no CAPTURE format here)",
-                    frame->profile, frame->bit_depth);
+        return vareq_errf(err, errlen, -ENOTSUP,
+                          "vp9: profile %u %u-bit is not supported (profiles 0 and 2 10-bit are; "
+                          "4:2:2/4:4:4 and 12-bit have no CAPTURE format here)",
+                          frame->profile, frame->bit_depth);
     bool key = frame->flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME;
     bool intra_only = frame->flags & V4L2_VP9_FRAME_FLAG_INTRA_ONLY;
     bool ssx = frame->flags & V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING;
     bool ssy = frame->flags & V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
     if (!key && !intra_only) {
         if (!e->have_seq || e->resync)
-            return fail(err, errlen, -EINVAL,
-                        "vp9: inter frame while the decoder waits for a keyframe");
+            return vareq_errf(err, errlen, -EINVAL,
+                              "vp9: inter frame while the decoder waits for a keyframe");
         if (frame->bit_depth != e->bit_depth || ssx != e->ssx || ssy != e->ssy ||
             frame->profile != e->profile)
-            return fail(err, errlen, -EINVAL,
-                        "vp9: inter frame profile/bit depth/subsampling (%u/%u/%d%d) differ "
-                        "from the sequence (%u/%u/%d%d)", frame->profile, frame->bit_depth,
-                        ssx, ssy, e->profile, e->bit_depth, e->ssx, e->ssy);
+            return vareq_errf(err, errlen, -EINVAL,
+                              "vp9: inter frame profile/bit depth/subsampling (%u/%u/%d%d) differ "
+                              "from the sequence (%u/%u/%d%d)", frame->profile, frame->bit_depth,
+                              ssx, ssy, e->profile, e->bit_depth, e->ssx, e->ssy);
     }
 
     size_t uh = frame->uncompressed_header_size, ch = frame->compressed_header_size;
     if (uh == 0 || ch == 0)
-        return fail(err, errlen, -EINVAL, "vp9: header sizes %zu/%zu must be non-zero", uh, ch);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: header sizes %zu/%zu must be non-zero", uh, ch);
     if (uh + ch >= len)
-        return fail(err, errlen, -EINVAL,
-                    "vp9: headers (%zu + %zu bytes) leave no tile data in a %zu-byte buffer",
-                    uh, ch, len);
+        return vareq_errf(err, errlen, -EINVAL,
+                          "vp9: headers (%zu + %zu bytes) leave no tile data in a %zu-byte buffer",
+                          uh, ch, len);
     const uint8_t *tiles = bitstream + uh + ch;
     size_t tiles_len = len - uh - ch;
 
@@ -486,18 +414,18 @@ int sim_vp9_decode(struct sim_vp9 *e,
                                         err, errlen)) < 0)
         return r;
     size_t total = unc_len + comp_len + tiles_len;
-    if (total < tiles_len || ensure(&e->frame, &e->frame_cap, total) < 0)
-        return fail(err, errlen, -ENOMEM, "vp9: out of memory for a %zu-byte frame", total);
+    if (total < tiles_len || sim_buf_ensure(&e->frame, &e->frame_cap, total) < 0)
+        return vareq_errf(err, errlen, -ENOMEM, "vp9: out of memory for a %zu-byte frame", total);
     memcpy(e->frame, unc, unc_len);
     memcpy(e->frame + unc_len, comp, comp_len);
     memcpy(e->frame + unc_len + comp_len, tiles, tiles_len);
     if (total > 0xffffffffu)
-        return fail(err, errlen, -EINVAL, "vp9: frame too large");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: frame too large");
 
     if (vpx_codec_decode(&e->dec, e->frame, (unsigned int)total, NULL, 0) != VPX_CODEC_OK) {
         const char *d = vpx_codec_error_detail(&e->dec);
-        r = fail(err, errlen, -EIO, "vp9: decode failed: %s%s%s", vpx_codec_error(&e->dec),
-                 d ? ": " : "", d ? d : "");
+        r = vareq_errf(err, errlen, -EIO, "vp9: decode failed: %s%s%s", vpx_codec_error(&e->dec),
+                       d ? ": " : "", d ? d : "");
         vpx_codec_iter_t it = NULL;
         while (vpx_codec_get_frame(&e->dec, &it))
             ;
@@ -511,7 +439,7 @@ int sim_vp9_decode(struct sim_vp9 *e,
     commit_slots(e, frame, slots.refresh_flags);
     if (vpx_codec_control(&e->dec, VP8D_GET_FRAME_CORRUPTED, &corrupted) == VPX_CODEC_OK &&
         corrupted)
-        return fail(err, errlen, -EIO, "vp9: decoded frame is corrupted");
+        return vareq_errf(err, errlen, -EIO, "vp9: decoded frame is corrupted");
 
     if (key || intra_only) {
         e->have_seq = true;

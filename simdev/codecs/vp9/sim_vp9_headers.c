@@ -4,28 +4,13 @@
 #include "sim_vp9_headers.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
-#include <stdio.h>
 
 #include "sim_vp9_bitwriter.h"
 #include "sim_vp9_boolwriter.h"
+#include <vareq/errmsg.h>
 
 #define DIFF_UPDATE_PROB 252
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 int sim_vp9_inv_map_index(unsigned v)
 {
@@ -78,102 +63,102 @@ int sim_vp9_check_frame(const struct v4l2_ctrl_vp9_frame *f, char *err, size_t e
     bool error_res = f->flags & V4L2_VP9_FRAME_FLAG_ERROR_RESILIENT;
 
     if (f->flags & ~0x3ffu)
-        return fail(err, errlen, -EINVAL, "vp9: unknown frame flags 0x%x", f->flags);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: unknown frame flags 0x%x", f->flags);
     if (key && intra_only)
-        return fail(err, errlen, -EINVAL, "vp9: KEY_FRAME and INTRA_ONLY both set");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: KEY_FRAME and INTRA_ONLY both set");
     if (intra_only && show)
-        return fail(err, errlen, -EINVAL, "vp9: an intra-only frame cannot be shown (show_frame=1)");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: an intra-only frame cannot be shown (show_frame=1)");
     if (f->profile > 3)
-        return fail(err, errlen, -EINVAL, "vp9: profile %u", f->profile);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: profile %u", f->profile);
     if (f->profile < 2 ? f->bit_depth != 8 : (f->bit_depth != 10 && f->bit_depth != 12))
-        return fail(err, errlen, -EINVAL, "vp9: bit depth %u invalid for profile %u",
-                    f->bit_depth, f->profile);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: bit depth %u invalid for profile %u",
+                          f->bit_depth, f->profile);
     bool ssx = f->flags & V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING;
     bool ssy = f->flags & V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
     if ((f->profile == 0 || f->profile == 2) && !(ssx && ssy))
-        return fail(err, errlen, -EINVAL, "vp9: profile %u requires 4:2:0", f->profile);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: profile %u requires 4:2:0", f->profile);
     if ((f->profile == 1 || f->profile == 3) && ssx && ssy)
-        return fail(err, errlen, -EINVAL, "vp9: profile %u cannot be 4:2:0", f->profile);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: profile %u cannot be 4:2:0", f->profile);
     if (!ssx && ssy)
-        return fail(err, errlen, -EINVAL, "vp9: 4:4:0 needs y subsampling without x");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: 4:4:0 needs y subsampling without x");
     if (f->reset_frame_context > V4L2_VP9_RESET_FRAME_CTX_ALL)
-        return fail(err, errlen, -EINVAL, "vp9: reset_frame_context %u", f->reset_frame_context);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: reset_frame_context %u", f->reset_frame_context);
     if ((key || error_res) && f->reset_frame_context != V4L2_VP9_RESET_FRAME_CTX_NONE)
-        return fail(err, errlen, -EINVAL,
-                    "vp9: reset_frame_context %u is not coded in key/error-resilient frames",
-                    f->reset_frame_context);
+        return vareq_errf(err, errlen, -EINVAL,
+                          "vp9: reset_frame_context %u is not coded in key/error-resilient frames",
+                          f->reset_frame_context);
     if (error_res && (f->flags & V4L2_VP9_FRAME_FLAG_REFRESH_FRAME_CTX))
-        return fail(err, errlen, -EINVAL, "vp9: error-resilient frame with REFRESH_FRAME_CTX");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: error-resilient frame with REFRESH_FRAME_CTX");
     if (error_res && !(f->flags & V4L2_VP9_FRAME_FLAG_PARALLEL_DEC_MODE))
-        return fail(err, errlen, -EINVAL, "vp9: error-resilient frame without PARALLEL_DEC_MODE");
+        return vareq_errf(err, errlen, -EINVAL, "vp9: error-resilient frame without PARALLEL_DEC_MODE");
     if (f->frame_context_idx > 3)
-        return fail(err, errlen, -EINVAL, "vp9: frame_context_idx %u", f->frame_context_idx);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: frame_context_idx %u", f->frame_context_idx);
     if (!is_intra(f)) {
         if (f->interpolation_filter > V4L2_VP9_INTERP_FILTER_SWITCHABLE)
-            return fail(err, errlen, -EINVAL, "vp9: interpolation_filter %u",
-                        f->interpolation_filter);
+            return vareq_errf(err, errlen, -EINVAL, "vp9: interpolation_filter %u",
+                              f->interpolation_filter);
         if (f->ref_frame_sign_bias & ~7u)
-            return fail(err, errlen, -EINVAL, "vp9: ref_frame_sign_bias 0x%x",
-                        f->ref_frame_sign_bias);
+            return vareq_errf(err, errlen, -EINVAL, "vp9: ref_frame_sign_bias 0x%x",
+                              f->ref_frame_sign_bias);
         if (f->reference_mode > V4L2_VP9_REFERENCE_MODE_SELECT)
-            return fail(err, errlen, -EINVAL, "vp9: reference_mode %u", f->reference_mode);
+            return vareq_errf(err, errlen, -EINVAL, "vp9: reference_mode %u", f->reference_mode);
         if (f->reference_mode != V4L2_VP9_REFERENCE_MODE_SINGLE_REFERENCE && !compound_allowed(f))
-            return fail(err, errlen, -EINVAL,
-                        "vp9: compound reference_mode %u with equal sign biases",
-                        f->reference_mode);
+            return vareq_errf(err, errlen, -EINVAL,
+                              "vp9: compound reference_mode %u with equal sign biases",
+                              f->reference_mode);
     } else {
         if (f->flags & V4L2_VP9_FRAME_FLAG_ALLOW_HIGH_PREC_MV)
-            return fail(err, errlen, -EINVAL, "vp9: ALLOW_HIGH_PREC_MV on an intra frame");
+            return vareq_errf(err, errlen, -EINVAL, "vp9: ALLOW_HIGH_PREC_MV on an intra frame");
         if (f->reference_mode != V4L2_VP9_REFERENCE_MODE_SINGLE_REFERENCE)
-            return fail(err, errlen, -EINVAL, "vp9: compound reference_mode on an intra frame");
+            return vareq_errf(err, errlen, -EINVAL, "vp9: compound reference_mode on an intra frame");
     }
     if (f->lf.level > 63 || f->lf.sharpness > 7)
-        return fail(err, errlen, -EINVAL, "vp9: loop filter level %u / sharpness %u",
-                    f->lf.level, f->lf.sharpness);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: loop filter level %u / sharpness %u",
+                          f->lf.level, f->lf.sharpness);
     if (f->lf.flags & V4L2_VP9_LOOP_FILTER_FLAG_DELTA_ENABLED) {
         for (int i = 0; i < 4; i++)
             if (f->lf.ref_deltas[i] < -63 || f->lf.ref_deltas[i] > 63)
-                return fail(err, errlen, -EINVAL, "vp9: lf ref_delta[%d] = %d", i,
-                            f->lf.ref_deltas[i]);
+                return vareq_errf(err, errlen, -EINVAL, "vp9: lf ref_delta[%d] = %d", i,
+                                  f->lf.ref_deltas[i]);
         for (int i = 0; i < 2; i++)
             if (f->lf.mode_deltas[i] < -63 || f->lf.mode_deltas[i] > 63)
-                return fail(err, errlen, -EINVAL, "vp9: lf mode_delta[%d] = %d", i,
-                            f->lf.mode_deltas[i]);
+                return vareq_errf(err, errlen, -EINVAL, "vp9: lf mode_delta[%d] = %d", i,
+                                  f->lf.mode_deltas[i]);
     }
     const int8_t dq[3] = { f->quant.delta_q_y_dc, f->quant.delta_q_uv_dc,
                            f->quant.delta_q_uv_ac };
     for (int i = 0; i < 3; i++)
         if (dq[i] < -15 || dq[i] > 15)
-            return fail(err, errlen, -EINVAL, "vp9: quantizer delta %d out of range", dq[i]);
+            return vareq_errf(err, errlen, -EINVAL, "vp9: quantizer delta %d out of range", dq[i]);
     const struct v4l2_vp9_segmentation *seg = &f->seg;
     if (seg->flags & ~0x1fu)
-        return fail(err, errlen, -EINVAL, "vp9: unknown segmentation flags 0x%x", seg->flags);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: unknown segmentation flags 0x%x", seg->flags);
     if (seg->flags & V4L2_VP9_SEGMENTATION_FLAG_ENABLED) {
         if ((seg->flags & V4L2_VP9_SEGMENTATION_FLAG_TEMPORAL_UPDATE) &&
             !(seg->flags & V4L2_VP9_SEGMENTATION_FLAG_UPDATE_MAP))
-            return fail(err, errlen, -EINVAL, "vp9: segmentation TEMPORAL_UPDATE without UPDATE_MAP");
+            return vareq_errf(err, errlen, -EINVAL, "vp9: segmentation TEMPORAL_UPDATE without UPDATE_MAP");
         for (int i = 0; i < 8; i++) {
             if (seg->feature_enabled[i] & ~V4L2_VP9_SEGMENT_FEATURE_ENABLED_MASK)
-                return fail(err, errlen, -EINVAL, "vp9: segment %d feature mask 0x%x", i,
-                            seg->feature_enabled[i]);
+                return vareq_errf(err, errlen, -EINVAL, "vp9: segment %d feature mask 0x%x", i,
+                                  seg->feature_enabled[i]);
             for (int j = 0; j < 4; j++) {
                 if (!(seg->feature_enabled[i] & V4L2_VP9_SEGMENT_FEATURE_ENABLED(j)))
                     continue;
                 int v = seg->feature_data[i][j];
                 bool sgn = j < 2;
                 if (v > seg_max[j] || v < (sgn ? -seg_max[j] : 0))
-                    return fail(err, errlen, -EINVAL, "vp9: segment %d feature %d data %d", i,
-                                j, v);
+                    return vareq_errf(err, errlen, -EINVAL, "vp9: segment %d feature %d data %d", i,
+                                      j, v);
             }
         }
     }
     unsigned mn, mx;
     tile_limits(f, &mn, &mx);
     if (f->tile_cols_log2 < mn || f->tile_cols_log2 > mx)
-        return fail(err, errlen, -EINVAL, "vp9: tile_cols_log2 %u outside [%u, %u] for width %u",
-                    f->tile_cols_log2, mn, mx, f->frame_width_minus_1 + 1u);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: tile_cols_log2 %u outside [%u, %u] for width %u",
+                          f->tile_cols_log2, mn, mx, f->frame_width_minus_1 + 1u);
     if (f->tile_rows_log2 > 2)
-        return fail(err, errlen, -EINVAL, "vp9: tile_rows_log2 %u", f->tile_rows_log2);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: tile_rows_log2 %u", f->tile_rows_log2);
     return 0;
 }
 
@@ -230,7 +215,7 @@ int sim_vp9_write_uncompressed(const struct v4l2_ctrl_vp9_frame *f,
     bool error_res = f->flags & V4L2_VP9_FRAME_FLAG_ERROR_RESILIENT;
 
     if (comp_size == 0 || comp_size > 0xffff)
-        return fail(err, errlen, -EINVAL, "vp9: compressed header size %zu", comp_size);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: compressed header size %zu", comp_size);
     sim_bw_init(bw, buf, cap);
     sim_bw_bits(bw, 2, 2);                       /* frame_marker */
     sim_bw_bit(bw, f->profile & 1);
@@ -351,7 +336,7 @@ int sim_vp9_write_uncompressed(const struct v4l2_ctrl_vp9_frame *f,
     sim_bw_bits(bw, (uint32_t)comp_size, 16);
     size_t n = sim_bw_finish(bw);
     if (bw->overflow)
-        return fail(err, errlen, -ENOSPC, "vp9: uncompressed header does not fit %zu bytes", cap);
+        return vareq_errf(err, errlen, -ENOSPC, "vp9: uncompressed header does not fit %zu bytes", cap);
     *len = n;
     return 0;
 }
@@ -397,9 +382,9 @@ static void diff_update(struct cwriter *cw, uint8_t delta, const char *what)
         return;
     int idx = sim_vp9_inv_map_index(delta);
     if (idx < 0) {
-        cw->error = fail(cw->err, cw->errlen, -EINVAL,
-                         "vp9: %s probability delta %u is not an inv_map_table value", what,
-                         delta);
+        cw->error = vareq_errf(cw->err, cw->errlen, -EINVAL,
+                               "vp9: %s probability delta %u is not an inv_map_table value", what,
+                               delta);
         return;
     }
     term_subexp(&cw->bw, (unsigned)idx);
@@ -418,8 +403,8 @@ static void mv_update_n(struct cwriter *cw, const uint8_t *p, size_t n)
         if (!p[i])
             continue;
         if (!(p[i] & 1)) {
-            cw->error = fail(cw->err, cw->errlen, -EINVAL,
-                             "vp9: mv probability %u is not of the form (v << 1) | 1", p[i]);
+            cw->error = vareq_errf(cw->err, cw->errlen, -EINVAL,
+                                   "vp9: mv probability %u is not of the form (v << 1) | 1", p[i]);
             return;
         }
         sim_boolw_literal(&cw->bw, p[i] >> 1, 7);
@@ -439,8 +424,8 @@ static bool any_nonzero(const void *p, size_t n)
 #define MUST_BE_ZERO(cw, field, why)                                                      \
     do {                                                                                  \
         if (!(cw)->error && any_nonzero(&(field), sizeof(field)))                         \
-            (cw)->error = fail((cw)->err, (cw)->errlen, -EINVAL,                          \
-                               "vp9: %s updates present but %s", #field, why);            \
+            (cw)->error = vareq_errf((cw)->err, (cw)->errlen, -EINVAL,                    \
+                                     "vp9: %s updates present but %s", #field, why);      \
     } while (0)
 
 int sim_vp9_write_compressed(const struct v4l2_ctrl_vp9_frame *f,
@@ -452,9 +437,9 @@ int sim_vp9_write_compressed(const struct v4l2_ctrl_vp9_frame *f,
     bool intra = is_intra(f);
 
     if (h->tx_mode > V4L2_VP9_TX_MODE_SELECT)
-        return fail(err, errlen, -EINVAL, "vp9: tx_mode %u", h->tx_mode);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: tx_mode %u", h->tx_mode);
     if (is_lossless(f) && h->tx_mode != V4L2_VP9_TX_MODE_ONLY_4X4)
-        return fail(err, errlen, -EINVAL, "vp9: lossless frame with tx_mode %u", h->tx_mode);
+        return vareq_errf(err, errlen, -EINVAL, "vp9: lossless frame with tx_mode %u", h->tx_mode);
     MUST_BE_ZERO(cw, h->uv_mode, "VP9 never codes uv_mode updates");
 
     sim_boolw_init(&cw->bw, buf, cap);
@@ -485,9 +470,9 @@ int sim_vp9_write_compressed(const struct v4l2_ctrl_vp9_frame *f,
                     for (int l = 0; l < 6; l++) {
                         bool nz = any_nonzero(h->coef[t][i][j][k][l], 3);
                         if (nz && (t > max_tx || (k == 0 && l >= 3))) {
-                            return fail(err, errlen, -EINVAL,
-                                        "vp9: coef[%u][%d][%d][%d][%d] update cannot be coded "
-                                        "(tx_mode %u)", t, i, j, k, l, h->tx_mode);
+                            return vareq_errf(err, errlen, -EINVAL,
+                                              "vp9: coef[%u][%d][%d][%d][%d] update cannot be coded "
+                                              "(tx_mode %u)", t, i, j, k, l, h->tx_mode);
                         }
                         any |= nz;
                     }
@@ -574,7 +559,7 @@ int sim_vp9_write_compressed(const struct v4l2_ctrl_vp9_frame *f,
         return cw->error;
     size_t n = sim_boolw_finish(&cw->bw);
     if (cw->bw.overflow)
-        return fail(err, errlen, -ENOSPC, "vp9: compressed header does not fit %zu bytes", cap);
+        return vareq_errf(err, errlen, -ENOSPC, "vp9: compressed header does not fit %zu bytes", cap);
     *len = n;
     return 0;
 }

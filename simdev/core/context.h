@@ -121,6 +121,9 @@ void sim_ctx_cancel_queue(struct sim_ctx *ctx, struct sim_queue *q);
 
 /* Video node ioctls / poll state. */
 int sim_video_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg);
+/* The multi-planar implementation, and the single-planar translation (video_sp.c). */
+int sim_video_ioctl_mp(struct sim_ctx *ctx, unsigned long cmd, void *arg);
+int sim_video_ioctl_sp(struct sim_ctx *ctx, unsigned long cmd, void *arg);
 bool sim_video_known_ioctl(unsigned long cmd);
 int sim_video_buf_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg, bool *handled);
 int sim_video_ctrl_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg, bool *handled);

@@ -17,7 +17,9 @@ static int querycap(struct sim_ctx *ctx, struct v4l2_capability *cap)
              ctx->profile->driver);
     cap->version = SIM_KERNEL_VERSION;
     /* v4l_querycap() adds EXT_PIX_FORMAT to both fields for every driver. */
-    cap->device_caps = V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_STREAMING | V4L2_CAP_EXT_PIX_FORMAT;
+    cap->device_caps = (ctx->profile->single_planar ? V4L2_CAP_VIDEO_M2M
+                                                    : V4L2_CAP_VIDEO_M2M_MPLANE) |
+                       V4L2_CAP_STREAMING | V4L2_CAP_EXT_PIX_FORMAT;
     cap->capabilities = cap->device_caps | V4L2_CAP_DEVICE_CAPS;
     return 0;
 }
@@ -122,6 +124,13 @@ bool sim_video_known_ioctl(unsigned long cmd)
 }
 
 int sim_video_ioctl(struct sim_ctx *ctx, unsigned long cmd, void *arg)
+{
+    if (ctx->profile->single_planar && arg)
+        return sim_video_ioctl_sp(ctx, cmd, arg);
+    return sim_video_ioctl_mp(ctx, cmd, arg);
+}
+
+int sim_video_ioctl_mp(struct sim_ctx *ctx, unsigned long cmd, void *arg)
 {
     bool handled = false;
     int ret;

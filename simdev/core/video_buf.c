@@ -90,17 +90,21 @@ static int create_bufs(struct sim_ctx *ctx, struct v4l2_create_buffers *cb)
     size_t sizes[SIM_MAX_PLANES];
     unsigned nplanes = format_planes(q, sizes);
     const struct v4l2_pix_format_mplane *pix = &cb->format.fmt.pix_mp;
-    if (pix->num_planes > 0) {
-        /* Like the drivers' queue_setup(): same plane count, no smaller plane. */
-        if (pix->num_planes != nplanes)
+    /* vb2_create_bufs(): 1..VIDEO_MAX_PLANES planes, no zero size; then the drivers'
+     * queue_setup(): the format's plane count, no plane smaller than the format's. */
+    if (pix->num_planes == 0 || pix->num_planes > VIDEO_MAX_PLANES)
+        return -EINVAL;
+    for (unsigned p = 0; p < pix->num_planes; p++)
+        if (pix->plane_fmt[p].sizeimage == 0)
             return -EINVAL;
-        for (unsigned p = 0; p < nplanes; p++) {
-            if (pix->plane_fmt[p].sizeimage < sizes[p])
-                return -EINVAL;
-            sizes[p] = pix->plane_fmt[p].sizeimage;
-            if (sizes[p] > SIM_MAX_CODED_SIZE * 4u)
-                return -EINVAL;
-        }
+    if (pix->num_planes != nplanes)
+        return -EINVAL;
+    for (unsigned p = 0; p < nplanes; p++) {
+        if (pix->plane_fmt[p].sizeimage < sizes[p])
+            return -EINVAL;
+        sizes[p] = pix->plane_fmt[p].sizeimage;
+        if (sizes[p] > SIM_MAX_CODED_SIZE * 4u)
+            return -EINVAL;
     }
     if (sim_fault_fires(&ctx->cfg.dev.alloc, ++ctx->allocs))
         return -ENOMEM; /* fault "alloc-fail" */

@@ -236,6 +236,8 @@ static void test_dmabuf_prepare(void)
     IERR(fd, VIDIOC_EXPBUF, &e, EINVAL);
     struct v4l2_create_buffers cr = { .count = 1, .memory = V4L2_MEMORY_MMAP };
     cr.format.type = CAP;
+    IERR(fd, VIDIOC_CREATE_BUFS, &cr, EINVAL); /* vb2_create_bufs: num_planes 0 */
+    IOK(fd, VIDIOC_G_FMT, &cr.format);
     IERR(fd, VIDIOC_CREATE_BUFS, &cr, EINVAL); /* other memory type than the queue */
     cr.memory = V4L2_MEMORY_DMABUF;
     IOK(fd, VIDIOC_CREATE_BUFS, &cr);

@@ -70,6 +70,7 @@ static void test_alloc_fail(void)
     fd = open_with("alloc-fail:every=2");
     struct v4l2_create_buffers cb = { .count = 1, .memory = V4L2_MEMORY_MMAP };
     cb.format.type = CAP;
+    IOK(fd, VIDIOC_G_FMT, &cb.format);
     IOK(fd, VIDIOC_CREATE_BUFS, &cb);
     IERR(fd, VIDIOC_CREATE_BUFS, &cb, ENOMEM);
     IOK(fd, VIDIOC_CREATE_BUFS, &cb);

@@ -114,13 +114,53 @@ static void test_hantro(void)
     ops->close(fd);
 }
 
+/* cedrus: the single-planar API (V4L2_CAP_VIDEO_M2M), formats as cedrus_prepare_format. */
 static void test_cedrus(void)
 {
     int fd = open_profile("cedrus");
     struct v4l2_capability cap;
     IOK(fd, VIDIOC_QUERYCAP, &cap);
     CHECK(!strcmp((char *)cap.driver, "cedrus"), "driver %s", cap.driver);
-    CHECK(!offers(fd, V4L2_PIX_FMT_VP9_FRAME), "cedrus has no VP9");
+    CHECK(cap.device_caps & V4L2_CAP_VIDEO_M2M && !(cap.device_caps & V4L2_CAP_VIDEO_M2M_MPLANE),
+          "single-planar caps %x", cap.device_caps);
+    struct v4l2_fmtdesc d = { .index = 0, .type = OUT };
+    IERR(fd, VIDIOC_ENUM_FMT, &d, EINVAL); /* no multi-planar types */
+    bool vp9 = false;
+    for (unsigned i = 0; i < 8; i++) {
+        d = (struct v4l2_fmtdesc){ .index = i, .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
+        if (ops->ioctl(fd, VIDIOC_ENUM_FMT, &d) < 0)
+            break;
+        vp9 |= d.pixelformat == V4L2_PIX_FMT_VP9_FRAME;
+    }
+    CHECK(!vp9, "cedrus has no VP9");
+    struct v4l2_format f = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT };
+    IOK(fd, VIDIOC_G_FMT, &f);
+    CHECK(f.fmt.pix.width == 16 && f.fmt.pix.height == 16 && f.fmt.pix.sizeimage == 1024,
+          "cedrus default %ux%u size %u", f.fmt.pix.width, f.fmt.pix.height, f.fmt.pix.sizeimage);
+    f.fmt.pix.width = 864;
+    f.fmt.pix.height = 470;
+    f.fmt.pix.sizeimage = 0;
+    IOK(fd, VIDIOC_S_FMT, &f);
+    struct v4l2_format g = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+    IOK(fd, VIDIOC_G_FMT, &g);
+    g.fmt.pix.bytesperline = 896;
+    IOK(fd, VIDIOC_S_FMT, &g);
+    CHECK(g.fmt.pix.pixelformat == V4L2_PIX_FMT_NV12 && g.fmt.pix.width == 864 &&
+              g.fmt.pix.height == 480 && g.fmt.pix.bytesperline == 864 &&
+              g.fmt.pix.sizeimage == 864 * 480 * 3 / 2,
+          "cedrus NV12 %ux%u bpl %u size %u", g.fmt.pix.width, g.fmt.pix.height,
+          g.fmt.pix.bytesperline, g.fmt.pix.sizeimage);
+    struct v4l2_requestbuffers rb = { .count = 2, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+                                      .memory = V4L2_MEMORY_MMAP };
+    IOK(fd, VIDIOC_REQBUFS, &rb);
+    struct v4l2_buffer b = { .index = 1, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE,
+                             .memory = V4L2_MEMORY_MMAP };
+    IOK(fd, VIDIOC_QUERYBUF, &b);
+    CHECK(b.length == 864 * 480 * 3 / 2 && b.m.offset >= (1u << 30), "single-planar QUERYBUF");
+    void *m = ops->mmap(NULL, b.length, PROT_READ, MAP_SHARED, fd, b.m.offset);
+    CHECK(m != MAP_FAILED, "mmap by m.offset");
+    IOK(fd, VIDIOC_QBUF, &b);
+    CHECK(b.flags & V4L2_BUF_FLAG_QUEUED, "queued");
     ops->close(fd);
 }
 

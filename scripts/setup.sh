@@ -6,7 +6,8 @@
 #   (c) meson setup (first time) + meson compile (cheap when up to date)
 #   (d) TypeScript build of the harness (ts-harness/dist)
 #   (e) generated corpora (build/corpora/, only when missing or their recipes changed)
-# Options: --skip-apt, --skip-c (no meson; for harness-only work).
+# Options: --skip-apt, --skip-c (no meson; for harness-only work), --skip-sanitizers (test.sh:
+# no AddressSanitizer/UBSan build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ for arg in "$@"; do
   case $arg in
     --skip-apt) skip_apt=1 ;;
     --skip-c) skip_c=1 ;;
+    --skip-sanitizers) ;; # read by scripts/test.sh
     -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac

@@ -13,6 +13,9 @@
 #include "device/device.h"
 #include "util/log.h"
 
+/* MEDIA_LNK_FL_LINK_TYPE is (0xf << 28) in the uAPI header, which overflows int. */
+#define LINK_TYPE_MASK 0xf0000000u
+
 #define MAX_MEDIA_NODES 64
 
 struct topo {
@@ -95,7 +98,7 @@ static int find_video_intf(const struct topo *tp, uint32_t dec_id, uint32_t *maj
     for (uint32_t i = 0; i < tp->t.num_links && n < 64; i++) {
         const struct media_v2_link *l = &tp->links[i];
         int se, ke;
-        if ((l->flags & MEDIA_LNK_FL_LINK_TYPE) != MEDIA_LNK_FL_DATA_LINK)
+        if ((l->flags & LINK_TYPE_MASK) != MEDIA_LNK_FL_DATA_LINK)
             continue;
         se = pad_entity(tp, l->source_id);
         ke = pad_entity(tp, l->sink_id);
@@ -107,7 +110,7 @@ static int find_video_intf(const struct topo *tp, uint32_t dec_id, uint32_t *maj
     for (unsigned r = 0; r < n; r++) {
         for (uint32_t i = 0; i < tp->t.num_links; i++) {
             const struct media_v2_link *l = &tp->links[i];
-            if ((l->flags & MEDIA_LNK_FL_LINK_TYPE) != MEDIA_LNK_FL_INTERFACE_LINK ||
+            if ((l->flags & LINK_TYPE_MASK) != MEDIA_LNK_FL_INTERFACE_LINK ||
                 l->sink_id != related[r])
                 continue;
             for (uint32_t k = 0; k < tp->t.num_interfaces; k++) {

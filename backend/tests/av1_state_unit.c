@@ -82,6 +82,75 @@ int main(void)
         uint32_t h[7] = {5, 5, 5, 5, 5, 5, 5};
         CHECK(!av1_skip_mode_frames(false, true, 7, 6, h, smf));
     }
+    /* device slot plan: a key frame everywhere, then frames into dead slots */
+    {
+        struct av1_state v;
+        struct av1_vplan pl;
+        uint32_t vm[8];
+        struct av1_surface_info k = {.surface = 50, .frame_type = AV1_KEY_FRAME};
+        av1_state_init(&v);
+        av1_vslots_plan(&v, empty, true, &pl);
+        CHECK(pl.refresh == 0xff && !pl.evicted);
+        av1_state_record(&v, &k);
+        av1_vslots_commit(&v, &pl, 50);
+        for (int i = 0; i < 8; i++)
+            vm[i] = 50;
+        /* inter frame 51: every device slot holds 50 (copies): one copy is reused */
+        av1_vslots_plan(&v, vm, false, &pl);
+        CHECK(pl.vslot_of_real[3] >= 0 && pl.vslot_surface[pl.vslot_of_real[3]] == 50);
+        CHECK(pl.refresh && !(pl.refresh & (pl.refresh - 1)) && !pl.evicted);
+        CHECK(!(pl.refresh & 1)); /* slot 0 keeps the first copy */
+        {
+            struct av1_surface_info in = {.surface = 51, .frame_type = AV1_INTER_FRAME};
+            av1_state_record(&v, &in);
+            av1_vslots_commit(&v, &pl, 51);
+        }
+        /* the stream put 51 into VA slot 2; 50 stays elsewhere */
+        vm[2] = 51;
+        av1_vslots_plan(&v, vm, false, &pl);
+        CHECK(pl.vslot_of_real[2] >= 0 && pl.vslot_surface[pl.vslot_of_real[2]] == 51);
+        CHECK(pl.vslot_of_real[0] >= 0 && pl.vslot_surface[pl.vslot_of_real[0]] == 50);
+        /* surface 51 decoded again (new frame): its old device slot is dead */
+        {
+            struct av1_surface_info in = {.surface = 51, .frame_type = AV1_INTER_FRAME};
+            av1_state_record(&v, &in);
+        }
+        av1_vslots_plan(&v, vm, false, &pl);
+        /* its old device slot is dead: the frame is named in a free one, not stored there */
+        CHECK(pl.vslot_of_real[2] >= 0 && (pl.relocated & (1u << pl.vslot_of_real[2])));
+        CHECK(!(pl.refresh & pl.relocated));
+        /* 8 distinct live frames: the least recently decoded one is dropped */
+        av1_state_init(&v);
+        for (uint32_t i = 0; i < 8; i++) {
+            struct av1_surface_info in = {.surface = 60 + i, .frame_type = AV1_INTER_FRAME};
+            struct av1_vplan p1;
+            uint32_t m1[8];
+            for (int j = 0; j < 8; j++)
+                m1[j] = j < (int)i ? 60 + (uint32_t)j : AV1_INVALID_ID;
+            av1_vslots_plan(&v, m1, false, &p1);
+            CHECK(!p1.evicted);
+            av1_state_record(&v, &in);
+            av1_vslots_commit(&v, &p1, 60 + i);
+            vm[i] = 60 + i;
+        }
+        av1_vslots_plan(&v, vm, false, &pl);
+        CHECK(pl.evicted && pl.vslot_surface[__builtin_ctz(pl.refresh)] == 60);
+        {
+            /* 68 took 60's device slot; the stream replaced 61 instead: 60 is named again
+             * in 61's (now dead) device slot */
+            struct av1_surface_info in = {.surface = 68, .frame_type = AV1_INTER_FRAME};
+            int slot61 = -1;
+            for (int d = 0; d < 8; d++)
+                if (pl.vslot_surface[d] == 61)
+                    slot61 = d;
+            av1_state_record(&v, &in);
+            av1_vslots_commit(&v, &pl, 68);
+            vm[1] = 68;
+            av1_vslots_plan(&v, vm, false, &pl);
+            CHECK(pl.relocated == (1u << slot61) && pl.vslot_of_real[0] == slot61);
+            CHECK(pl.vslot_surface[pl.vslot_of_real[1]] == 68);
+        }
+    }
     if (fails)
         return 1;
     printf("av1-state-unit: ok\n");

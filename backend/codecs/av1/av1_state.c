@@ -122,3 +122,103 @@ bool av1_skip_mode_frames(bool intra, bool reference_select, unsigned order_hint
     }
     return true;
 }
+
+/* The decode number of the frame `surface` holds now, 0 if unknown. */
+static uint64_t live_seq(const struct av1_state *s, uint32_t surface)
+{
+    const struct av1_surface_info *in = surface != AV1_INVALID_ID ? av1_state_find(s, surface) : NULL;
+    return in ? in->seq : 0;
+}
+
+int av1_vslots_plan(const struct av1_state *s, const uint32_t map[AV1_NUM_REF_FRAMES],
+                    bool refresh_all, struct av1_vplan *plan)
+{
+    bool live[AV1_NUM_REF_FRAMES]; /* device slot holds a frame some VA slot holds */
+    int free_slot = -1, dup = -1, oldest = -1;
+
+    plan->refresh = 0;
+    plan->evicted = false;
+    for (unsigned v = 0; v < AV1_NUM_REF_FRAMES; v++) {
+        const struct av1_vslot *vs = &s->vslots[v];
+        live[v] = false;
+        plan->vslot_surface[v] = AV1_INVALID_ID;
+        if (!vs->valid || live_seq(s, vs->surface) != vs->seq)
+            continue; /* empty, or the surface was decoded into again */
+        for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++)
+            if (map[i] == vs->surface)
+                live[v] = true;
+        if (live[v])
+            plan->vslot_surface[v] = vs->surface;
+    }
+    for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++) {
+        plan->vslot_of_real[i] = -1;
+        for (unsigned v = 0; v < AV1_NUM_REF_FRAMES; v++)
+            if (live[v] && s->vslots[v].surface == map[i]) {
+                plan->vslot_of_real[i] = (int8_t)v;
+                break;
+            }
+    }
+    plan->relocated = 0;
+    if (refresh_all) {
+        plan->refresh = 0xff;
+        return 0;
+    }
+    /* live frames without a device slot (dropped by an eviction): name them again */
+    for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++) {
+        if (plan->vslot_of_real[i] >= 0 || map[i] == AV1_INVALID_ID || !live_seq(s, map[i]))
+            continue;
+        for (unsigned v = 0; v < AV1_NUM_REF_FRAMES; v++)
+            if ((plan->relocated & (1u << v)) && plan->vslot_surface[v] == map[i])
+                plan->vslot_of_real[i] = (int8_t)v;
+        for (unsigned v = 0; plan->vslot_of_real[i] < 0 && v < AV1_NUM_REF_FRAMES; v++)
+            if (!live[v]) {
+                live[v] = true;
+                plan->vslot_surface[v] = map[i];
+                plan->relocated |= (uint8_t)(1u << v);
+                plan->vslot_of_real[i] = (int8_t)v;
+            }
+    }
+    for (unsigned v = 0; v < AV1_NUM_REF_FRAMES; v++) {
+        if (!live[v]) {
+            if (free_slot < 0)
+                free_slot = (int)v;
+            continue;
+        }
+        for (unsigned o = 0; o < v; o++)
+            if (live[o] && s->vslots[o].surface == s->vslots[v].surface && dup < 0)
+                dup = (int)v; /* a second copy of a live frame */
+        if (plan->relocated & (1u << v))
+            continue;
+        if (oldest < 0 || s->vslots[v].seq < s->vslots[oldest].seq)
+            oldest = (int)v;
+    }
+    if (free_slot >= 0)
+        plan->refresh = (uint8_t)(1u << free_slot);
+    else if (dup >= 0)
+        plan->refresh = (uint8_t)(1u << dup);
+    else if (oldest >= 0) {
+        plan->refresh = (uint8_t)(1u << oldest);
+        plan->evicted = true;
+    }
+    return 0;
+}
+
+void av1_vslots_commit(struct av1_state *s, const struct av1_vplan *plan, uint32_t surface)
+{
+    uint64_t seq = live_seq(s, surface);
+    for (unsigned v = 0; v < AV1_NUM_REF_FRAMES; v++)
+        if (plan->relocated & (1u << v)) {
+            s->vslots[v].valid = true;
+            s->vslots[v].surface = plan->vslot_surface[v];
+            s->vslots[v].seq = live_seq(s, plan->vslot_surface[v]);
+            s->relocations++;
+        }
+    for (unsigned v = 0; v < AV1_NUM_REF_FRAMES; v++)
+        if (plan->refresh & (1u << v)) {
+            s->vslots[v].valid = true;
+            s->vslots[v].surface = surface;
+            s->vslots[v].seq = seq;
+        }
+    if (plan->evicted)
+        s->evictions++;
+}

@@ -24,6 +24,22 @@ struct av1_surface_info {
     uint64_t seq; /* decode counter, for replacement of the oldest entry */
 };
 
+/* One slot of the device as the driver numbers them (see av1_vslots_plan). */
+struct av1_vslot {
+    bool valid;
+    uint32_t surface; /* the surface whose frame the device stored there */
+    uint64_t seq;     /* that frame's decode number (the surface may be decoded again) */
+};
+
+/* The device slots for one frame. */
+struct av1_vplan {
+    int8_t vslot_of_real[AV1_NUM_REF_FRAMES]; /* device slot holding VA slot i's frame, -1 */
+    uint32_t vslot_surface[AV1_NUM_REF_FRAMES]; /* AV1_INVALID_ID: no live frame there */
+    uint8_t refresh;  /* device slots the frame is stored into */
+    bool evicted;     /* a live frame had to be dropped (8 distinct live frames) */
+    uint8_t relocated; /* device slots given to a live frame an eviction had dropped */
+};
+
 struct av1_state {
     struct av1_surface_info tab[AV1_MAX_TRACKED];
     unsigned n;
@@ -33,8 +49,9 @@ struct av1_state {
     uint32_t prev_surface;
     uint8_t prev_sent_refresh;      /* what its request carried */
     uint32_t prev_map[AV1_NUM_REF_FRAMES]; /* ref_frame_map seen with it (state before it) */
+    struct av1_vslot vslots[AV1_NUM_REF_FRAMES];
     /* statistics */
-    unsigned refresh_checked, refresh_mismatch, show_existing_key_seen;
+    unsigned refresh_checked, refresh_mismatch, show_existing_key_seen, evictions, relocations;
 };
 
 void av1_state_init(struct av1_state *s);
@@ -47,6 +64,25 @@ void av1_state_record(struct av1_state *s, const struct av1_surface_info *info);
  * other than the previous frame (a show_existing_frame of a key frame happened between). */
 int av1_infer_prev_refresh(const struct av1_state *s, const uint32_t map[AV1_NUM_REF_FRAMES],
                            bool *show_existing_key);
+
+/* Device slot plan for a frame. The driver numbers the device's 8 slots itself: every slot
+ * index in the controls (ref_frame_idx[], refresh_frame_flags, reference_frame_ts[], and
+ * the slot the device loads CDFs / segmentation / loop-filter deltas from through
+ * primary_ref_frame) is a device slot, so the controls are exact without knowing the
+ * stream's refresh_frame_flags: each decoded frame is stored into a device slot whose frame
+ * no VA slot holds any more (map = the frame's ref_frame_map, the exact slot state before
+ * it); a frame the stream never stores just occupies a dead slot until it is reused. Only
+ * when the 8 device slots hold 8 distinct live frames must one be dropped: the least
+ * recently decoded one is (plan->evicted, counted). If the stream still holds it, it is
+ * named again in the next dead device slot (plan->relocated): its picture, motion vectors
+ * and timestamp are right, but a device that keeps CDFs / segmentation / loop-filter deltas
+ * per slot index (rkvdec2/VPU981 keep CDFs per slot) has the dead frame's there, which
+ * matters only if the relocated frame becomes a primary_ref_frame. refresh_all: a shown
+ * key frame or a switch frame (stored everywhere, as the syntax requires). Returns 0. */
+int av1_vslots_plan(const struct av1_state *s, const uint32_t map[AV1_NUM_REF_FRAMES],
+                    bool refresh_all, struct av1_vplan *plan);
+/* Records that the frame decoded into `surface` was stored as the plan says. */
+void av1_vslots_commit(struct av1_state *s, const struct av1_vplan *plan, uint32_t surface);
 
 /* Spec 7.12 get_relative_dist. bits = OrderHintBits (0: order hints disabled). */
 int av1_relative_dist(uint32_t a, uint32_t b, unsigned bits);

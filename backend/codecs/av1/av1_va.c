@@ -70,9 +70,9 @@ static int av1_ctx_init(void **state)
 static void av1_ctx_destroy(void *state)
 {
     struct av1_va_state *s = state;
-    if (s && s->st.refresh_checked)
-        vq_dbg("av1: refresh_frame_flags predicted %u times, %u differed from the inferred value",
-               s->st.refresh_checked, s->st.refresh_mismatch);
+    if (s && s->st.evictions)
+        vq_info("av1: %u frame(s) had to drop a live reference (8 distinct live frames), "
+                "%u relocation(s)", s->st.evictions, s->st.relocations);
     free(state);
 }
 
@@ -402,25 +402,6 @@ static VAStatus fill_tiles(struct av1_va_state *s, const VADecPictureParameterBu
     return VA_STATUS_SUCCESS;
 }
 
-static uint8_t predict_refresh(const struct av1_state *st, const VADecPictureParameterBufferAV1 *pp)
-{
-    const unsigned type = pp->pic_info_fields.bits.frame_type;
-    uint64_t oldest = UINT64_MAX;
-    unsigned victim = 0;
-
-    if (type == AV1_SWITCH_FRAME || (type == AV1_KEY_FRAME && pp->pic_info_fields.bits.show_frame))
-        return 0xff; /* spec 5.9.2: refresh_frame_flags = allFrames, not coded */
-    for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++) {
-        const struct av1_surface_info *in = av1_state_find(st, pp->ref_frame_map[i]);
-        uint64_t seq = in ? in->seq : 0; /* empty / unknown slot first */
-        if (seq < oldest) {
-            oldest = seq;
-            victim = i;
-        }
-    }
-    return (uint8_t)(1u << victim);
-}
-
 static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
 {
     struct av1_va_state *s = state;
@@ -428,10 +409,10 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
     VADecPictureParameterBufferAV1 pp;
     unsigned type, up_w, fw, fh, n_tiles = 0;
     bool intra, se_key;
+    struct av1_vplan plan;
     uint32_t hints[AV1_REFS_PER_FRAME];
     uint32_t map[AV1_NUM_REF_FRAMES];
     VAStatus st;
-    int inferred;
 
     if (!f->pic_param || f->pic_param->size < sizeof(pp)) {
         vq_err("av1: missing or short picture parameters");
@@ -475,18 +456,13 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
 
     for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++)
         map[i] = pp.ref_frame_map[i];
-    /* exactness check of the previous frame's refresh_frame_flags */
-    inferred = av1_infer_prev_refresh(&s->st, map, &se_key);
-    if (se_key)
+    /* a show_existing_frame of a key frame (handled by FFmpeg without the hwaccel) shows
+     * up as every VA slot holding that key frame; the device slots follow from the map */
+    if (av1_infer_prev_refresh(&s->st, map, &se_key) >= 0 && se_key)
         s->st.show_existing_key_seen++;
-    else if (inferred >= 0) {
-        s->st.refresh_checked++;
-        if ((uint8_t)inferred != s->st.prev_sent_refresh) {
-            s->st.refresh_mismatch++;
-            vq_dbg("av1: previous frame refreshed 0x%02x, its request said 0x%02x", inferred,
-                   s->st.prev_sent_refresh);
-        }
-    }
+    av1_vslots_plan(&s->st, map,
+                    type == AV1_SWITCH_FRAME || (type == AV1_KEY_FRAME && pp.pic_info_fields.bits.show_frame),
+                    &plan);
 
     fill_sequence(&pp, &s->seq);
     memset(fr, 0, sizeof(*fr));
@@ -547,27 +523,30 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
     fr->render_width_minus_1 = (uint16_t)(up_w - 1);
     fr->render_height_minus_1 = (uint16_t)(fh - 1);
 
-    /* slots: reference timestamps for every slot that holds a frame */
-    for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++) {
+    /* device slots (av1_vslots_plan): the timestamp of each live frame, 0 for dead slots */
+    for (unsigned v = 0; v < AV1_NUM_REF_FRAMES; v++) {
         uint64_t ts = 0;
-        if (map[i] != VA_INVALID_SURFACE && av1_state_find(&s->st, map[i]) &&
-            f->ref_ts(f->opaque, map[i], &ts) < 0)
+        if (plan.vslot_surface[v] != AV1_INVALID_ID &&
+            f->ref_ts(f->opaque, plan.vslot_surface[v], &ts) < 0)
             ts = 0;
-        fr->reference_frame_ts[i] = ts;
+        fr->reference_frame_ts[v] = ts;
     }
     memset(hints, 0, sizeof(hints));
     for (unsigned i = 0; i < AV1_REFS_PER_FRAME; i++) {
         unsigned idx = pp.ref_frame_idx[i];
+        int v;
         if (idx >= AV1_NUM_REF_FRAMES) {
             vq_err("av1: ref_frame_idx[%u] = %u", i, idx);
             return VA_STATUS_ERROR_INVALID_PARAMETER;
         }
-        fr->ref_frame_idx[i] = (int8_t)idx;
+        v = plan.vslot_of_real[idx];
+        fr->ref_frame_idx[i] = (int8_t)(v >= 0 ? v : 0);
         if (!intra) {
             const struct av1_surface_info *in = av1_state_find(&s->st, map[idx]);
-            if (!in || !fr->reference_frame_ts[idx]) {
-                vq_err("av1: reference %u (slot %u, surface 0x%x) holds no decoded frame", i,
-                       idx, map[idx]);
+            if (!in || v < 0 || !fr->reference_frame_ts[v]) {
+                vq_err("av1: reference %u (VA slot %u, surface 0x%x) is no frame the device "
+                       "kept%s", i, idx, map[idx],
+                       in && v < 0 ? " (dropped: 8 distinct live frames)" : "");
                 return VA_STATUS_ERROR_INVALID_SURFACE;
             }
             hints[i] = in->order_hint;
@@ -582,7 +561,7 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
         vq_err("av1: skip mode present but not allowed by the references' order hints");
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     }
-    fr->refresh_frame_flags = predict_refresh(&s->st, &pp);
+    fr->refresh_frame_flags = plan.refresh;
 
     st = fill_tiles(s, &pp, f, &n_tiles);
     if (st != VA_STATUS_SUCCESS)
@@ -631,10 +610,17 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
             .frame_height = fh,
         };
         av1_state_record(&s->st, &in);
+        av1_vslots_commit(&s->st, &plan, pp.current_frame);
         s->st.have_prev = true;
         s->st.prev_surface = pp.current_frame;
         s->st.prev_sent_refresh = fr->refresh_frame_flags;
         memcpy(s->st.prev_map, map, sizeof(map));
+        if (plan.evicted)
+            vq_dbg("av1: 8 distinct live frames: device slot 0x%02x dropped its frame",
+                   plan.refresh);
+        if (plan.relocated)
+            vq_dbg("av1: device slots 0x%02x name frames an eviction had dropped",
+                   plan.relocated);
     }
     vq_dbg("av1: type %u %ux%u (up %u) oh %u, %u tiles, %zu bytes, refresh 0x%02x%s%s%s%s", type,
            fw, fh, up_w, pp.order_hint, n_tiles, f->out_used, fr->refresh_frame_flags,

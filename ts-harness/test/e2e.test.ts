@@ -86,6 +86,18 @@ test('negative: simdev fault vp9-swap-ref-ts makes the altref stream fail (not p
   t.is(run.exitCode, 1);
 });
 
+for (const profile of ['rkvdec', 'hantro']) {
+  test(`the generated VP9 suite passes on the simdev ${profile} profile (its alignment and default-format rules)`, async (t) => {
+    const missing = prerequisites();
+    if (missing) return t.fail(missing);
+    const { run, report } = await conform(['--env', `VAREQ_SIM_PROFILE=${profile}`]);
+    t.truthy(report, `exit ${run.exitCode}: ${run.stderr}`);
+    t.true((report?.vectors.length ?? 0) >= MUST_PASS.length);
+    for (const v of report?.vectors ?? []) t.is(v.verdict, 'pass', `${v.name}: ${v.reason ?? ''}`);
+    t.is(run.exitCode, 0);
+  });
+}
+
 test('official 12-bit AV1 streams come out unsupported (driver declines cleanly), exit 0', async (t) => {
   const missing = prerequisites([driverLibrary(buildDir()), preloadLibrary(buildDir())]);
   if (missing) return t.fail(missing);

@@ -47,11 +47,10 @@ struct av1_state {
     /* previous decoded frame, for the refresh_frame_flags inference at the next frame */
     bool have_prev;
     uint32_t prev_surface;
-    uint8_t prev_sent_refresh;      /* what its request carried */
     uint32_t prev_map[AV1_NUM_REF_FRAMES]; /* ref_frame_map seen with it (state before it) */
     struct av1_vslot vslots[AV1_NUM_REF_FRAMES];
     /* statistics */
-    unsigned refresh_checked, refresh_mismatch, show_existing_key_seen, evictions, relocations;
+    unsigned show_existing_key_seen, evictions, relocations;
 };
 
 void av1_state_init(struct av1_state *s);

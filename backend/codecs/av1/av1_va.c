@@ -25,13 +25,12 @@
  * |                                       | decoded (per-surface table, exact)                  |
  * | frame skip_mode_frame[], SKIP_MODE_   | spec 5.9.22 from those order hints (exact)          |
  * |   ALLOWED                             |                                                     |
- * | frame reference_frame_ts[8]           | timestamp of the frame each ref_frame_map surface   |
- * |                                       | holds (core's ref_ts), 0 for an empty slot          |
- * | frame refresh_frame_flags             | shown KEY_FRAME, SWITCH_FRAME: 0xff (exact).        |
- * |                                       | Otherwise not knowable before the next frame: the   |
- * |                                       | slot holding the least recently decoded frame is    |
- * |                                       | predicted; the next frame's ref_frame_map gives the |
- * |                                       | exact value, which is compared (stats + log).       |
+ * | frame ref_frame_idx[],                | device slots numbered by the driver (av1_state.c   |
+ * |   refresh_frame_flags,                | av1_vslots_plan): each frame is stored into a slot  |
+ * |   reference_frame_ts[8]               | whose frame no VA slot (ref_frame_map) holds any    |
+ * |                                       | more; exact unless 8 distinct frames are live.      |
+ * |                                       | Shown KEY_FRAME, SWITCH_FRAME: 0xff (exact).        |
+ * |                                       | ts = the frame the slot's surface holds (ref_ts)    |
  * | frame tile_info.tile_size_bytes       | 4: OUTPUT carries tile payloads without size fields |
  * | frame tile_info.mi_{col,row}_starts   | from the tile sizes in superblocks (spec 5.9.15)    |
  * | frame cdef *_sec_strength             | VA's coded value, 3 -> 4 (spec semantics)           |
@@ -613,7 +612,6 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
         av1_vslots_commit(&s->st, &plan, pp.current_frame);
         s->st.have_prev = true;
         s->st.prev_surface = pp.current_frame;
-        s->st.prev_sent_refresh = fr->refresh_frame_flags;
         memcpy(s->st.prev_map, map, sizeof(map));
         if (plan.evicted)
             vq_dbg("av1: 8 distinct live frames: device slot 0x%02x dropped its frame",

@@ -19,37 +19,10 @@
 /* MEDIA_LNK_FL_LINK_TYPE is (0xf << 28), which overflows int. */
 #define LINK_TYPE_MASK 0xf0000000u
 
-static const struct vareq_sysops *ops;
-static int failures;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                                 \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            failures++;                                                                \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
-            fprintf(stderr, __VA_ARGS__);                                              \
-            fputc('\n', stderr);                                                       \
-        }                                                                              \
-    } while (0)
-
-/* ioctl expecting success */
-#define IOK(fd, req, arg)                                                                \
-    do {                                                                               \
-        int r_ = ops->ioctl((fd), (req), (arg));                                       \
-        CHECK(r_ == 0, "%s failed: %s", #req, strerror(errno));                        \
-    } while (0)
-
-/* ioctl expecting failure with errno e */
-#define IERR(fd, req, arg, e)                                                            \
-    do {                                                                               \
-        errno = 0;                                                                     \
-        int r_ = ops->ioctl((fd), (req), (arg));                                       \
-        CHECK(r_ == -1 && errno == (e), "%s: expected %s, got %d/%s", #req, strerror(e), \
-              r_, strerror(errno));                                                    \
-    } while (0)
-
-#define OUT V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE
-#define CAP V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE
+const struct vareq_sysops *ops;
+int failures;
 
 static void test_open(void)
 {

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <poll.h>
 #include <signal.h>
@@ -166,113 +167,91 @@ static int open_fake(int flags)
     return fd;
 }
 
-static mode_t va_mode(int flags, va_list ap)
+/* The paths the preload serves itself: the fake render node and the simdev video/media
+ * nodes. Returns true and sets *fd when path is one of them. */
+static bool open_ours(const char *path, int flags, int *fd)
 {
-    return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
+    if (fake_is_render_path(path)) {
+        *fd = open_fake(flags);
+        return true;
+    }
+    if (v4l2node_is_path(path)) {
+        *fd = v4l2node_open(path, flags);
+        return true;
+    }
+    return false;
 }
+
+/* The open(2) family with a variadic mode: ours, else the real function with the mode. */
+#define OPEN_VARIADIC(real_name, call_real)                                              \
+    do {                                                                               \
+        va_list ap;                                                                    \
+        va_start(ap, flags);                                                           \
+        mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;   \
+        va_end(ap);                                                                    \
+        int fd_;                                                                       \
+        if (open_ours(path, flags, &fd_))                                              \
+            return fd_;                                                                \
+        NOSYS_IF_NULL(real_name);                                                      \
+        return call_real;                                                              \
+    } while (0)
+
+/* The fortified __open*_2 entry points (no mode). */
+#define OPEN_FORTIFIED(real_name, call_real)                                             \
+    do {                                                                               \
+        int fd_;                                                                       \
+        if (open_ours(path, flags, &fd_))                                              \
+            return fd_;                                                                \
+        NOSYS_IF_NULL(real_name);                                                      \
+        return call_real;                                                              \
+    } while (0)
 
 EXPORT int open(const char *path, int flags, ...)
 {
-    va_list ap;
-    va_start(ap, flags);
-    mode_t mode = va_mode(flags, ap);
-    va_end(ap);
-    if (fake_is_render_path(path))
-        return open_fake(flags);
-    if (v4l2node_is_path(path))
-        return v4l2node_open(path, flags);
     int (*o)(const char *, int, ...) = REAL(open);
-    NOSYS_IF_NULL(o);
-    return o(path, flags, mode);
+    OPEN_VARIADIC(o, o(path, flags, mode));
 }
 
 EXPORT int open64(const char *path, int flags, ...)
 {
-    va_list ap;
-    va_start(ap, flags);
-    mode_t mode = va_mode(flags, ap);
-    va_end(ap);
-    if (fake_is_render_path(path))
-        return open_fake(flags);
-    if (v4l2node_is_path(path))
-        return v4l2node_open(path, flags);
     int (*o)(const char *, int, ...) = REAL(open64);
-    NOSYS_IF_NULL(o);
-    return o(path, flags, mode);
+    OPEN_VARIADIC(o, o(path, flags, mode));
 }
 
 EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
-    va_list ap;
-    va_start(ap, flags);
-    mode_t mode = va_mode(flags, ap);
-    va_end(ap);
-    if (fake_is_render_path(path))
-        return open_fake(flags);
-    if (v4l2node_is_path(path))
-        return v4l2node_open(path, flags);
     int (*o)(int, const char *, int, ...) = REAL(openat);
-    NOSYS_IF_NULL(o);
-    return o(dirfd, path, flags, mode);
+    OPEN_VARIADIC(o, o(dirfd, path, flags, mode));
 }
 
 EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 {
-    va_list ap;
-    va_start(ap, flags);
-    mode_t mode = va_mode(flags, ap);
-    va_end(ap);
-    if (fake_is_render_path(path))
-        return open_fake(flags);
-    if (v4l2node_is_path(path))
-        return v4l2node_open(path, flags);
     int (*o)(int, const char *, int, ...) = REAL(openat64);
-    NOSYS_IF_NULL(o);
-    return o(dirfd, path, flags, mode);
+    OPEN_VARIADIC(o, o(dirfd, path, flags, mode));
 }
 
 EXPORT int __open_2(const char *path, int flags)
 {
-    if (fake_is_render_path(path))
-        return open_fake(flags);
-    if (v4l2node_is_path(path))
-        return v4l2node_open(path, flags);
     int (*o)(const char *, int) = REAL(open_2);
-    NOSYS_IF_NULL(o);
-    return o(path, flags);
+    OPEN_FORTIFIED(o, o(path, flags));
 }
 
 EXPORT int __open64_2(const char *path, int flags)
 {
-    if (fake_is_render_path(path))
-        return open_fake(flags);
-    if (v4l2node_is_path(path))
-        return v4l2node_open(path, flags);
     int (*o)(const char *, int) = REAL(open64_2);
-    NOSYS_IF_NULL(o);
-    return o(path, flags);
+    OPEN_FORTIFIED(o, o(path, flags));
 }
 
 EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
-    if (fake_is_render_path(path))
-        return open_fake(flags);
-    if (v4l2node_is_path(path))
-        return v4l2node_open(path, flags);
     int (*o)(int, const char *, int) = REAL(openat_2);
-    NOSYS_IF_NULL(o);
-    return o(dirfd, path, flags);
+    OPEN_FORTIFIED(o, o(dirfd, path, flags));
 }
 
 EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
-    if (fake_is_render_path(path))
-        return open_fake(flags);
-    if (v4l2node_is_path(path))
-        return v4l2node_open(path, flags);
     int (*o)(int, const char *, int) = REAL(openat64_2);
-    NOSYS_IF_NULL(o);
-    return o(dirfd, path, flags);
+    OPEN_FORTIFIED(o, o(dirfd, path, flags));
 }
 
 EXPORT int close(int fd)

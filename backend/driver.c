@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "driver.h"
 
@@ -119,6 +120,94 @@ __attribute__((destructor)) static void vareq_stats_at_exit(void)
     pthread_mutex_unlock(&stats_lock);
 }
 
+/* Pixel data copied by the driver (every driver of the process; relaxed: a counter). */
+static atomic_ulong pixel_bytes_copied;
+
+void vareq_stats_pixel_copy(size_t bytes)
+{
+    atomic_fetch_add_explicit(&pixel_bytes_copied, bytes, memory_order_relaxed);
+}
+
+/* Driver CPU time: with VAREQ_STATS_FILE set, the vtable holds these wrappers for the calls
+ * a client makes per frame; each adds the calling thread's CPU time inside the call
+ * (CLOCK_THREAD_CPUTIME_ID: user + system, so the device's ioctl handling on this thread
+ * counts, as the kernel's would; simdev's decode runs on its worker thread and does not). */
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void stats_add_cpu(VADriverContextP c, uint64_t t0)
+{
+    struct vareq_driver *drv = vareq_drv(c);
+    uint64_t t1 = thread_cpu_ns();
+
+    if (!drv) /* cannot happen for a live display; keep the wrapper harmless */
+        return;
+    atomic_fetch_add_explicit(&drv->stats.va_calls, 1, memory_order_relaxed);
+    if (t0 && t1 > t0)
+        atomic_fetch_add_explicit(&drv->stats.driver_cpu_ns, t1 - t0, memory_order_relaxed);
+}
+
+#define TIMED_CALL(name, params, args)                                                       \
+    static VAStatus timed_##name params                                                      \
+    {                                                                                        \
+        uint64_t t0 = thread_cpu_ns();                                                       \
+        VAStatus ret_ = vareq_##name args;                                                   \
+        stats_add_cpu(c, t0);                                                                \
+        return ret_;                                                                         \
+    }
+
+TIMED_CALL(BeginPicture, (VADriverContextP c, VAContextID x, VASurfaceID s), (c, x, s))
+TIMED_CALL(RenderPicture, (VADriverContextP c, VAContextID x, VABufferID *b, int n),
+           (c, x, b, n))
+TIMED_CALL(EndPicture, (VADriverContextP c, VAContextID x), (c, x))
+TIMED_CALL(SyncSurface, (VADriverContextP c, VASurfaceID s), (c, s))
+TIMED_CALL(SyncSurface2, (VADriverContextP c, VASurfaceID s, uint64_t t), (c, s, t))
+TIMED_CALL(QuerySurfaceStatus, (VADriverContextP c, VASurfaceID s, VASurfaceStatus *st),
+           (c, s, st))
+TIMED_CALL(CreateBuffer,
+           (VADriverContextP c, VAContextID x, VABufferType t, unsigned int sz,
+            unsigned int n, void *d, VABufferID *b),
+           (c, x, t, sz, n, d, b))
+TIMED_CALL(MapBuffer, (VADriverContextP c, VABufferID b, void **p), (c, b, p))
+TIMED_CALL(UnmapBuffer, (VADriverContextP c, VABufferID b), (c, b))
+TIMED_CALL(DestroyBuffer, (VADriverContextP c, VABufferID b), (c, b))
+TIMED_CALL(CreateImage, (VADriverContextP c, VAImageFormat *f, int w, int h, VAImage *i),
+           (c, f, w, h, i))
+TIMED_CALL(DeriveImage, (VADriverContextP c, VASurfaceID s, VAImage *i), (c, s, i))
+TIMED_CALL(DestroyImage, (VADriverContextP c, VAImageID i), (c, i))
+TIMED_CALL(GetImage,
+           (VADriverContextP c, VASurfaceID s, int x, int y, unsigned int w, unsigned int h,
+            VAImageID i),
+           (c, s, x, y, w, h, i))
+TIMED_CALL(ExportSurfaceHandle,
+           (VADriverContextP c, VASurfaceID s, uint32_t t, uint32_t fl, void *d),
+           (c, s, t, fl, d))
+
+static void fill_vtable_timed(struct VADriverVTable *vt)
+{
+    vt->vaBeginPicture = timed_BeginPicture;
+    vt->vaRenderPicture = timed_RenderPicture;
+    vt->vaEndPicture = timed_EndPicture;
+    vt->vaSyncSurface = timed_SyncSurface;
+    vt->vaSyncSurface2 = timed_SyncSurface2;
+    vt->vaQuerySurfaceStatus = timed_QuerySurfaceStatus;
+    vt->vaCreateBuffer = timed_CreateBuffer;
+    vt->vaMapBuffer = timed_MapBuffer;
+    vt->vaUnmapBuffer = timed_UnmapBuffer;
+    vt->vaDestroyBuffer = timed_DestroyBuffer;
+    vt->vaCreateImage = timed_CreateImage;
+    vt->vaDeriveImage = timed_DeriveImage;
+    vt->vaDestroyImage = timed_DestroyImage;
+    vt->vaGetImage = timed_GetImage;
+    vt->vaExportSurfaceHandle = timed_ExportSurfaceHandle;
+}
+
 void vareq_stats_write(struct vareq_driver *drv)
 {
     pthread_mutex_lock(&stats_lock);
@@ -129,6 +218,7 @@ void vareq_stats_write(struct vareq_driver *drv)
 static void stats_write_locked(struct vareq_driver *drv)
 {
     const char *path = getenv("VAREQ_STATS_FILE");
+    struct vareq_seam_counts seam;
     FILE *f;
 
     if (!path || !*path)
@@ -138,6 +228,7 @@ static void stats_write_locked(struct vareq_driver *drv)
         vq_err("VAREQ_STATS_FILE=%s: %s", path, strerror(errno));
         return;
     }
+    vareq_seam_counts_get(&seam);
     fprintf(f,
             "{\"driver\":\"vareq\",\"device\":\"%s\",\"decoded\":%lu,\"decode_errors\":%lu,"
             "\"images_read\":%lu,\"exports\":%lu,\"fence_waits\":%lu,"
@@ -152,7 +243,15 @@ static void stats_write_locked(struct vareq_driver *drv)
     for (unsigned i = 0; i < drv->n_profiles; i++)
         fprintf(f, "%s\"%s\":%lu", i ? "," : "", drv->profile_names[i],
                 atomic_load(&drv->stats.per_profile[i]));
-    fprintf(f, "}}\n");
+    /* seam and copy counters are process-wide; the CPU time is this driver's */
+    fprintf(f,
+            "},\"ioctls\":%lu,\"polls\":%lu,\"device_opens\":%lu,\"mmaps\":%lu,"
+            "\"munmaps\":%lu,\"pixel_bytes_copied\":%lu,\"va_calls\":%lu,"
+            "\"driver_cpu_ns\":%lu,\"driver_cpu_timed\":%s}\n",
+            seam.ioctls, seam.polls, seam.opens, seam.mmaps, seam.munmaps,
+            atomic_load_explicit(&pixel_bytes_copied, memory_order_relaxed),
+            atomic_load(&drv->stats.va_calls), atomic_load(&drv->stats.driver_cpu_ns),
+            drv->stats_timing ? "true" : "false");
     if (fclose(f) != 0)
         vq_err("VAREQ_STATS_FILE=%s: %s", path, strerror(errno));
 }
@@ -396,6 +495,7 @@ static void read_config(struct vareq_driver *drv)
     drv->pool_spares = (unsigned)vareq_env_long("VAREQ_POOL_SPARES", 4, 0, 32);
     drv->decode_timeout_ms = (int)vareq_env_long("VAREQ_DECODE_TIMEOUT_MS", 5000, 1, 600000);
     drv->fence_timeout_ms = (int)vareq_env_long("VAREQ_FENCE_TIMEOUT_MS", 200, 0, 60000);
+    drv->stats_timing = getenv("VAREQ_STATS_FILE") && *getenv("VAREQ_STATS_FILE");
     drv->pool_bound = false;
     if (pol && *pol) {
         if (!strcmp(pol, "bound"))
@@ -545,6 +645,8 @@ VAStatus __vaDriverInit_1_17(VADriverContextP ctx)
     ctx->max_display_attributes = 1;
     ctx->str_vendor = VAREQ_VENDOR;
     fill_vtable(ctx->vtable);
+    if (drv->stats_timing)
+        fill_vtable_timed(ctx->vtable);
     live_driver_add(drv);
     return VA_STATUS_SUCCESS;
 

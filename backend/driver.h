@@ -53,6 +53,10 @@ struct vareq_stats {
     atomic_ulong fence_timeouts;
     atomic_ulong reconfigs;
     atomic_ulong per_profile[VAREQ_MAX_PROFILES]; /* indexed like drv->profiles */
+    /* only with VAREQ_STATS_FILE (driver.c): VA calls that do per-frame work, and the
+     * calling threads' CPU time inside them (CLOCK_THREAD_CPUTIME_ID) */
+    atomic_ulong va_calls;
+    atomic_ulong driver_cpu_ns;
 };
 
 struct vareq_driver {
@@ -78,6 +82,7 @@ struct vareq_driver {
     int export_mode; /* VAREQ_EXPORT_MODE: VAREQ_EXPORT_AUTO / _STICKY / _FRESH */
     int decode_timeout_ms;
     int fence_timeout_ms;
+    bool stats_timing; /* VAREQ_STATS_FILE set: the vtable's per-frame calls are timed */
 };
 
 enum { VAREQ_EXPORT_AUTO, VAREQ_EXPORT_STICKY, VAREQ_EXPORT_FRESH };
@@ -224,6 +229,8 @@ static inline struct vareq_driver *vareq_drv(VADriverContextP ctx)
     return (struct vareq_driver *)ctx->pDriverData;
 }
 void vareq_stats_write(struct vareq_driver *drv);
+/* Pixel data the driver copied (vaGetImage...): a process-wide counter (driver.c). */
+void vareq_stats_pixel_copy(size_t bytes);
 
 /* lookups (take drv->lock briefly) */
 struct vareq_config *vareq_config_get(struct vareq_driver *drv, VAConfigID id);

@@ -22,6 +22,16 @@ const struct vareq_sysops *vareq_sysops_sim(void);
 /* Selects the provider from VAREQ_DEVICE (kernel|sim); name gets "kernel" or "sim". */
 const struct vareq_sysops *vareq_sysops_select(char *name, size_t len);
 
+/* Process-wide counters of the seam (atomics in sysops_kernel.c), counted by both providers:
+ * the simdev table is wrapped so that each call is counted before it is forwarded. */
+struct vareq_seam_counts {
+    unsigned long opens, ioctls, polls, mmaps, munmaps;
+};
+enum vareq_seam_op { VAREQ_SEAM_OPEN, VAREQ_SEAM_IOCTL, VAREQ_SEAM_POLL, VAREQ_SEAM_MMAP,
+                     VAREQ_SEAM_MUNMAP, VAREQ_SEAM_N_OPS };
+void vareq_seam_count(enum vareq_seam_op op);
+void vareq_seam_counts_get(struct vareq_seam_counts *out);
+
 /* ---- discovery.c ---- */
 #define VAREQ_MAX_CAP_FORMATS 16
 
@@ -92,6 +102,9 @@ struct vareq_slot {
     size_t length[VAREQ_SLOT_MAX_PLANES];
     int dmabuf_fd[VAREQ_SLOT_MAX_PLANES]; /* our own EXPBUF fds (fence waits), -1 if none */
     struct vareq_surface *owner; /* surface whose frame this memory holds, or NULL */
+    struct vareq_surface *sharer; /* a second surface showing the same frame (a codec's
+                                   * display surface, AV1 film grain), or NULL; set only
+                                   * with owner */
     uint64_t export_seq;     /* 0 = never exported; otherwise when last exported */
     uint64_t release_seq;    /* when it last returned to the pool */
     unsigned pending_refs;   /* pending requests naming it as a reference */
@@ -139,6 +152,9 @@ bool vareq_slot_free(const struct vareq_slot *s);
 struct vareq_slot *vareq_pool_pick(struct vareq_pool *p);
 /* The slot's frame is no longer held by a surface. */
 void vareq_pool_release(struct vareq_pool *p, struct vareq_slot *s);
+/* Surface `who` stops holding the slot's frame: a sharer just leaves; an owner leaving
+ * hands the frame to the sharer, or, without one, releases the slot to the pool. */
+void vareq_slot_leave(struct vareq_pool *p, struct vareq_slot *s, const struct vareq_surface *who);
 /* EXPBUF of every memory plane for a consumer (the caller owns fds[0..n_mem-1]); also keeps
  * one fd per plane for fence waits. 0 or -1 (no fd left open). */
 int vareq_pool_export(struct vareq_pool *p, struct vareq_slot *s, uint64_t seq, int *fds);

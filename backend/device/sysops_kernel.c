@@ -1,7 +1,9 @@
-/* Kernel provider of the device I/O seam: plain libc calls. */
+/* Kernel provider of the device I/O seam: plain libc calls. Also holds the seam's
+ * process-wide call counters (both providers count; see device.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -10,8 +12,27 @@
 
 #include "device/device.h"
 
+/* Relaxed atomics: counters only, read for the stats file. */
+static atomic_ulong seam_counts[VAREQ_SEAM_N_OPS];
+
+void vareq_seam_count(enum vareq_seam_op op)
+{
+    if ((unsigned)op < VAREQ_SEAM_N_OPS)
+        atomic_fetch_add_explicit(&seam_counts[op], 1, memory_order_relaxed);
+}
+
+void vareq_seam_counts_get(struct vareq_seam_counts *out)
+{
+    out->opens = atomic_load_explicit(&seam_counts[VAREQ_SEAM_OPEN], memory_order_relaxed);
+    out->ioctls = atomic_load_explicit(&seam_counts[VAREQ_SEAM_IOCTL], memory_order_relaxed);
+    out->polls = atomic_load_explicit(&seam_counts[VAREQ_SEAM_POLL], memory_order_relaxed);
+    out->mmaps = atomic_load_explicit(&seam_counts[VAREQ_SEAM_MMAP], memory_order_relaxed);
+    out->munmaps = atomic_load_explicit(&seam_counts[VAREQ_SEAM_MUNMAP], memory_order_relaxed);
+}
+
 static int k_open(const char *path, int flags)
 {
+    vareq_seam_count(VAREQ_SEAM_OPEN);
     return open(path, flags | O_CLOEXEC);
 }
 
@@ -22,21 +43,25 @@ static int k_close(int fd)
 
 static int k_ioctl(int fd, unsigned long request, void *arg)
 {
+    vareq_seam_count(VAREQ_SEAM_IOCTL);
     return ioctl(fd, request, arg);
 }
 
 static void *k_mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
 {
+    vareq_seam_count(VAREQ_SEAM_MMAP);
     return mmap(addr, length, prot, flags, fd, offset);
 }
 
 static int k_munmap(void *addr, size_t length)
 {
+    vareq_seam_count(VAREQ_SEAM_MUNMAP);
     return munmap(addr, length);
 }
 
 static int k_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 {
+    vareq_seam_count(VAREQ_SEAM_POLL);
     return poll(fds, nfds, timeout_ms);
 }
 

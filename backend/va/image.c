@@ -320,6 +320,7 @@ static VAStatus copy_frame(const struct vareq_layout *l, unsigned cap_w, unsigne
         for (unsigned r = 0; r < rows; r++)
             memcpy(dst + im->va.offsets[p] + (size_t)r * im->va.pitches[p],
                    src + (size_t)r * l->plane_pitch[p], row_bytes);
+        vareq_stats_pixel_copy((size_t)rows * row_bytes);
     }
     return VA_STATUS_SUCCESS;
 }

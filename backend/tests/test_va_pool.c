@@ -38,51 +38,13 @@
 
 static const char *driver_path;
 
-struct held {
-    VADRMPRIMESurfaceDescriptor desc;
-    uint8_t *maps[4];
-    uint8_t *snapshot[4];
-    int frame;
-    bool live;
-};
-
-static void held_release(struct held *h)
-{
-    if (!h->live)
-        return;
-    vc_unmap_desc(&h->desc, h->maps, true);
-    for (int i = 0; i < 4; i++) {
-        free(h->snapshot[i]);
-        h->snapshot[i] = NULL;
-    }
-    h->live = false;
-}
-
-static int export_map(struct vc_driver *drv, VASurfaceID s, bool composed, struct held *h)
-{
-    memset(h, 0, sizeof(*h));
-    if (drv->vt.vaExportSurfaceHandle(&drv->ctx, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
-                                      (composed ? VA_EXPORT_SURFACE_COMPOSED_LAYERS
-                                                : VA_EXPORT_SURFACE_SEPARATE_LAYERS) |
-                                          VA_EXPORT_SURFACE_READ_ONLY,
-                                      &h->desc) != VA_STATUS_SUCCESS)
-        return -1;
-    if (vc_map_desc(&h->desc, h->maps) < 0) {
-        for (unsigned i = 0; i < h->desc.num_objects; i++)
-            close(h->desc.objects[i].fd);
-        return -1;
-    }
-    h->live = true;
-    return 0;
-}
-
 /* Returns how many held frames changed while held; -1 on setup failure. */
 static int hold_run(int hold_n, int n_frames)
 {
     struct vc_driver drv;
     struct vc_dec d;
     struct vc_stream st = {0};
-    struct held ring[40];
+    struct vc_held ring[40];
     int changed = 0, exact = 0;
 
     if (hold_n < 1 || hold_n >= 40)
@@ -97,11 +59,11 @@ static int hold_run(int hold_n, int n_frames)
     }
     for (int f = 0; f < st.n; f++) {
         VASurfaceID t;
-        struct held *h = &ring[f % hold_n];
+        struct vc_held *h = &ring[f % hold_n];
         VAStatus s = vc_decode(&d, &st.f[f], &t);
         VC_CHECK(s == VA_STATUS_SUCCESS, "decode %d: %s", f, vaErrorStr(s));
-        held_release(h); /* held for hold_n frame times */
-        VC_CHECK(export_map(&drv, t, f & 1, h) == 0, "export frame %d", f);
+        vc_held_release(h); /* held for hold_n frame times */
+        VC_CHECK(vc_export_map(&drv, t, f & 1, h) == 0, "export frame %d", f);
         if (!h->live)
             continue;
         h->frame = f;
@@ -110,27 +72,20 @@ static int hold_run(int hold_n, int n_frames)
             exact++;
         else
             VC_CHECK(0, "frame %d read through its descriptor differs from libvpx", f);
-        for (unsigned o = 0; o < h->desc.num_objects; o++) {
-            h->snapshot[o] = malloc(h->desc.objects[o].size);
-            if (h->snapshot[o])
-                memcpy(h->snapshot[o], h->maps[o], h->desc.objects[o].size);
-        }
+        VC_CHECK(vc_held_snapshot(h) == 0, "snapshot of frame %d", f);
         /* every frame still held must be unchanged */
         for (int k = 0; k < hold_n; k++) {
-            struct held *o = &ring[k];
-            if (!o->live)
-                continue;
-            for (unsigned j = 0; j < o->desc.num_objects; j++)
-                if (o->snapshot[j] && memcmp(o->snapshot[j], o->maps[j], o->desc.objects[j].size)) {
-                    fprintf(stderr, "  frame %d changed while held (now at frame %d)\n",
-                            o->frame, f);
-                    changed++;
-                    memcpy(o->snapshot[j], o->maps[j], o->desc.objects[j].size);
-                }
+            struct vc_held *o = &ring[k];
+            int c = o->live ? vc_held_changed(o) : 0;
+            if (c) {
+                fprintf(stderr, "  frame %d changed while held (now at frame %d)\n",
+                        o->frame, f);
+                changed += c;
+            }
         }
     }
     for (int k = 0; k < hold_n; k++)
-        held_release(&ring[k]);
+        vc_held_release(&ring[k]);
     fprintf(stderr, "hold %d: %d/%d exported frames byte-exact, %d changes while held\n",
             hold_n, exact, st.n, changed);
     VC_CHECK(exact == st.n, "exported frames byte-exact");
@@ -145,14 +100,14 @@ static void test_export_once(void)
     struct vc_driver drv;
     struct vc_dec d;
     struct vc_stream st = {0};
-    struct held imp[VC_MAX_SURF];
+    struct vc_held imp[VC_MAX_SURF];
     int checked = 0;
 
     VC_CHECK(vc_encode(&st, 176, 144, 40, 10, 2) == 0, "encode");
     VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
     VC_CHECK(vc_dec_init(&d, &drv, 176, 144, 8, 0, 0) == 0, "decoder");
     for (int i = 0; i < d.n_surf; i++)
-        VC_CHECK(export_map(&drv, d.surf[i], true, &imp[i]) == 0, "export surface %d", i);
+        VC_CHECK(vc_export_map(&drv, d.surf[i], true, &imp[i]) == 0, "export surface %d", i);
     for (int f = 0; f < st.n; f++) {
         VASurfaceID t;
         VAStatus s = vc_decode(&d, &st.f[f], &t);
@@ -168,7 +123,7 @@ static void test_export_once(void)
             checked);
     VC_CHECK(checked == st.n, "every frame seen by the export-once consumer");
     for (int i = 0; i < d.n_surf; i++)
-        held_release(&imp[i]);
+        vc_held_release(&imp[i]);
     vc_dec_fini(&d);
     vc_close(&drv);
     vc_stream_free(&st);
@@ -211,29 +166,13 @@ static long rss_kb(void)
     return res < 0 ? -1 : res * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-static long json_field(const char *path, const char *key)
-{
-    char buf[4096], pat[64];
-    FILE *f = fopen(path, "r");
-    size_t n;
-    const char *p;
-    if (!f)
-        return -1;
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    snprintf(pat, sizeof(pat), "\"%s\":", key);
-    p = strstr(buf, pat);
-    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
-}
-
 static void test_memory(void)
 {
     const int n_frames = 2000, n_surf = 8;
     struct vc_driver drv;
     struct vc_dec d;
     struct vc_stream st = {0};
-    struct held h[2];
+    struct vc_held h[2];
     long fds0 = 0, maps0 = 0, rss0 = 0, fds1, maps1, rss1;
     char stats[] = "/tmp/vareq-pool-stats-XXXXXX";
     int sfd = mkstemp(stats), exact = 0;
@@ -253,8 +192,8 @@ static void test_memory(void)
             VC_CHECK(0, "decode %d: %s", f, vaErrorStr(s));
             break;
         }
-        held_release(&h[f & 1]);
-        VC_CHECK(export_map(&drv, t, true, &h[f & 1]) == 0, "export %d", f);
+        vc_held_release(&h[f & 1]);
+        VC_CHECK(vc_export_map(&drv, t, true, &h[f & 1]) == 0, "export %d", f);
         exact += h[f & 1].live && vc_check_desc(&h[f & 1].desc, h[f & 1].maps, d.refimg, d.fw, d.fh);
         if (f == 100) {
             fds0 = count_dir("/proc/self/fd");
@@ -265,8 +204,8 @@ static void test_memory(void)
     fds1 = count_dir("/proc/self/fd");
     maps1 = count_lines("/proc/self/maps");
     rss1 = rss_kb();
-    held_release(&h[0]);
-    held_release(&h[1]);
+    vc_held_release(&h[0]);
+    vc_held_release(&h[1]);
     fprintf(stderr, "memory: %d/%d exact; fds %ld -> %ld, mappings %ld -> %ld, RSS %ld -> %ld kB\n",
             exact, st.n, fds0, fds1, maps0, maps1, rss0, rss1);
     VC_CHECK(exact == st.n, "exported frames byte-exact");
@@ -275,8 +214,8 @@ static void test_memory(void)
     VC_CHECK(rss1 - rss0 < 2048, "RSS grew by %ld kB", rss1 - rss0);
     vc_dec_fini(&d); /* writes the stats file */
     {
-        long peak = json_field(stats, "capture_buffers_peak");
-        long live = json_field(stats, "capture_buffers_live");
+        long peak = vc_json_field(stats, "capture_buffers_peak");
+        long live = vc_json_field(stats, "capture_buffers_live");
         fprintf(stderr, "memory: CAPTURE buffers peak %ld (surfaces %d + spares %ld), live "
                 "after destroy %ld\n", peak, n_surf, spares, live);
         VC_CHECK(peak == n_surf + spares, "CAPTURE buffers peak %ld", peak);
@@ -306,14 +245,14 @@ static void test_resize(void)
         }
         for (int f = 0; f < st.n; f++) {
             VASurfaceID t;
-            struct held e;
+            struct vc_held e;
             VAStatus s = vc_decode(&d, &st.f[f], &t);
             VC_CHECK(s == VA_STATUS_SUCCESS, "%ux%u decode %d: %s", w, h, f, vaErrorStr(s));
             exact += vc_check_getimage(&d, t);
-            if (export_map(&drv, t, true, &e) == 0) {
+            if (vc_export_map(&drv, t, true, &e) == 0) {
                 right_size += e.desc.width == w && e.desc.height == h &&
                               vc_check_desc(&e.desc, e.maps, d.refimg, w, h);
-                held_release(&e);
+                vc_held_release(&e);
             }
         }
         fprintf(stderr, "resize %ux%u: %d/%d byte-exact (GetImage), %d/%d right size and "
@@ -343,7 +282,7 @@ static void test_resize_stream(void)
     for (int f = 0; f < st.n; f++) {
         unsigned w = sizes[f / per][0], h = sizes[f / per][1];
         VASurfaceID t;
-        struct held e;
+        struct vc_held e;
         VAStatus s = vc_decode(&d, &st.f[f], &t);
         VC_CHECK(s == VA_STATUS_SUCCESS, "frame %d (%ux%u): %s", f, w, h, vaErrorStr(s));
         VC_CHECK(d.fw == w && d.fh == h && d.refimg && d.refimg->d_w == w, "frame %d size", f);
@@ -351,14 +290,14 @@ static void test_resize_stream(void)
             exact++;
         else
             VC_CHECK(0, "frame %d (%ux%u) differs from libvpx", f, w, h);
-        if (export_map(&drv, t, f & 1, &e) == 0) {
+        if (vc_export_map(&drv, t, f & 1, &e) == 0) {
             if (e.desc.width == w && e.desc.height == h &&
                 vc_check_desc(&e.desc, e.maps, d.refimg, w, h))
                 right_size++;
             else
                 VC_CHECK(0, "frame %d export %ux%u (want %ux%u) or content", f, e.desc.width,
                          e.desc.height, w, h);
-            held_release(&e);
+            vc_held_release(&e);
         }
     }
     fprintf(stderr, "resize-stream: %d/%d byte-exact (GetImage), %d/%d right size and "
@@ -412,8 +351,8 @@ static int check_kept(struct vc_driver *drv, const struct kept *k, const char *w
         VC_CHECK(0, "%s: surface 0x%x (%ux%u): vaDeriveImage differs or failed", what, k->s,
                  k->w, k->h);
     for (int composed = 0; composed < 2; composed++) {
-        struct held e;
-        if (export_map(drv, k->s, composed, &e) < 0) {
+        struct vc_held e;
+        if (vc_export_map(drv, k->s, composed, &e) < 0) {
             VC_CHECK(0, "%s: surface 0x%x: export (%s) failed", what, k->s,
                      composed ? "composed" : "separate");
             continue;
@@ -424,7 +363,7 @@ static int check_kept(struct vc_driver *drv, const struct kept *k, const char *w
         else
             VC_CHECK(0, "%s: surface 0x%x: export %ux%u (want %ux%u) or content differs",
                      what, k->s, e.desc.width, e.desc.height, k->w, k->h);
-        held_release(&e);
+        vc_held_release(&e);
     }
     return ok;
 }
@@ -435,7 +374,7 @@ static void test_orphan(void)
     struct vc_dec d, d2;
     struct vc_stream st = {0}, st2 = {0};
     struct kept k[VC_MAX_SURF];
-    struct held early;
+    struct vc_held early;
     VAImage dimg;
     int n_surf = 8, reads = 0, want = 0, exact2 = 0;
     long fds0, maps0, fds1, maps1;
@@ -475,12 +414,12 @@ static void test_orphan(void)
     VC_CHECK(want > 0, "no surface kept a frame from before the size change");
     /* taken before the destroy: a derived image (mapped) and an export (imported) */
     VC_CHECK(drv.vt.vaDeriveImage(&drv.ctx, d.last, &dimg) == VA_STATUS_SUCCESS, "derive");
-    VC_CHECK(export_map(&drv, d.last, true, &early) == 0, "export");
+    VC_CHECK(vc_export_map(&drv, d.last, true, &early) == 0, "export");
 
     VC_CHECK(drv.vt.vaDestroyContext(&drv.ctx, d.vctx) == VA_STATUS_SUCCESS, "DestroyContext");
     {
-        long orphaned = json_field(stats, "capture_buffers_orphaned");
-        long live = json_field(stats, "capture_buffers_live");
+        long orphaned = vc_json_field(stats, "capture_buffers_orphaned");
+        long live = vc_json_field(stats, "capture_buffers_live");
         fprintf(stderr, "orphan: after DestroyContext: %ld CAPTURE buffers live, %ld orphaned\n",
                 live, orphaned);
         VC_CHECK(live == 0, "CAPTURE buffers live after DestroyContext: %ld", live);
@@ -505,7 +444,7 @@ static void test_orphan(void)
                 drv.vt.vaUnmapBuffer(&drv.ctx, dimg.buf);
             }
         }
-    held_release(&early);
+    vc_held_release(&early);
     drv.vt.vaDestroyImage(&drv.ctx, dimg.image_id);
 
     /* ffmpeg on a size change: a new context (new surfaces, another size) decodes while
@@ -554,8 +493,8 @@ static void test_orphan(void)
     VC_CHECK(maps1 == maps0, "mappings left after destroying the surfaces");
     vc_close(&drv);
     {
-        long orphaned = json_field(stats, "capture_buffers_orphaned");
-        long live = json_field(stats, "capture_buffers_live");
+        long orphaned = vc_json_field(stats, "capture_buffers_orphaned");
+        long live = vc_json_field(stats, "capture_buffers_live");
         VC_CHECK(orphaned == 0 && live == 0, "after terminate: live %ld, orphaned %ld", live,
                  orphaned);
     }
@@ -610,14 +549,14 @@ static void test_orphan_reuse(void)
         }
         for (int f = 0; f < s->n; f++) {
             VASurfaceID t;
-            struct held e;
+            struct vc_held e;
             VAStatus r = vc_decode(&d, &s->f[f], &t);
             VC_CHECK(r == VA_STATUS_SUCCESS, "round %d decode %d: %s", round, f, vaErrorStr(r));
             kept_note(k, n_surf, t, &d);
             exact += vc_check_getimage(&d, t);
-            if (export_map(&drv, t, true, &e) == 0) {
+            if (vc_export_map(&drv, t, true, &e) == 0) {
                 exported += vc_check_desc(&e.desc, e.maps, d.refimg, d.fw, d.fh);
-                held_release(&e);
+                vc_held_release(&e);
             }
         }
         /* untouched surfaces keep older frames, the others the new ones */
@@ -704,7 +643,7 @@ static void test_stats_exit(void)
         VC_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child %d status 0x%x", how,
                  status);
         {
-            long decoded = json_field(stats, "decoded");
+            long decoded = vc_json_field(stats, "decoded");
             fprintf(stderr, "stats-exit: %s: stats file says decoded %ld\n",
                     how == 0 ? "exit() without vaTerminate"
                              : how == 1 ? "dlclose without vaTerminate"

@@ -371,3 +371,72 @@ void vc_unmap_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t **maps, bool
             close(desc->objects[i].fd);
     }
 }
+
+void vc_held_release(struct vc_held *h)
+{
+    if (!h->live)
+        return;
+    vc_unmap_desc(&h->desc, h->maps, true);
+    for (int i = 0; i < 4; i++) {
+        free(h->snapshot[i]);
+        h->snapshot[i] = NULL;
+    }
+    h->live = false;
+}
+
+int vc_export_map(struct vc_driver *drv, VASurfaceID s, bool composed, struct vc_held *h)
+{
+    memset(h, 0, sizeof(*h));
+    if (drv->vt.vaExportSurfaceHandle(&drv->ctx, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+                                      (composed ? VA_EXPORT_SURFACE_COMPOSED_LAYERS
+                                                : VA_EXPORT_SURFACE_SEPARATE_LAYERS) |
+                                          VA_EXPORT_SURFACE_READ_ONLY,
+                                      &h->desc) != VA_STATUS_SUCCESS)
+        return -1;
+    if (vc_map_desc(&h->desc, h->maps) < 0) {
+        for (unsigned i = 0; i < h->desc.num_objects; i++)
+            close(h->desc.objects[i].fd);
+        return -1;
+    }
+    h->live = true;
+    return 0;
+}
+
+int vc_held_snapshot(struct vc_held *h)
+{
+    for (unsigned o = 0; o < h->desc.num_objects && o < 4; o++) {
+        free(h->snapshot[o]);
+        h->snapshot[o] = malloc(h->desc.objects[o].size);
+        if (!h->snapshot[o])
+            return -1;
+        memcpy(h->snapshot[o], h->maps[o], h->desc.objects[o].size);
+    }
+    return 0;
+}
+
+int vc_held_changed(struct vc_held *h)
+{
+    int changed = 0;
+    for (unsigned o = 0; o < h->desc.num_objects && o < 4; o++)
+        if (h->snapshot[o] && memcmp(h->snapshot[o], h->maps[o], h->desc.objects[o].size)) {
+            changed++;
+            memcpy(h->snapshot[o], h->maps[o], h->desc.objects[o].size);
+        }
+    return changed;
+}
+
+long vc_json_field(const char *path, const char *key)
+{
+    char buf[4096], pat[64];
+    FILE *f = fopen(path, "r");
+    size_t n;
+    const char *p;
+    if (!f)
+        return -1;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    snprintf(pat, sizeof(pat), "\"%s\":", key);
+    p = strstr(buf, pat);
+    return p ? strtol(p + strlen(pat), NULL, 10) : -1;
+}

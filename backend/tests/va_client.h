@@ -89,4 +89,26 @@ bool vc_check_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t *const *maps
 int vc_map_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t **maps);
 void vc_unmap_desc(const VADRMPRIMESurfaceDescriptor *desc, uint8_t **maps, bool close_fds);
 
+/* An exported frame held by a consumer: descriptor, read-only mappings of its objects and
+ * optional snapshots of them (to detect writes while held). */
+struct vc_held {
+    VADRMPRIMESurfaceDescriptor desc;
+    uint8_t *maps[4];
+    uint8_t *snapshot[4];
+    int frame;
+    bool live;
+};
+
+/* vaExportSurfaceHandle (DRM PRIME 2, composed or separate layers, read-only) + mmap of
+ * every object; 0 or -1. */
+int vc_export_map(struct vc_driver *drv, VASurfaceID s, bool composed, struct vc_held *h);
+/* munmap, close the fds, free the snapshots (no-op if not live). */
+void vc_held_release(struct vc_held *h);
+/* Copies every object's bytes into h->snapshot; 0 or -1. */
+int vc_held_snapshot(struct vc_held *h);
+/* Number of objects whose bytes differ from the snapshot (the snapshot is refreshed). */
+int vc_held_changed(struct vc_held *h);
+/* Integer value of "key" in a small JSON file (the driver's VAREQ_STATS_FILE), -1 if none. */
+long vc_json_field(const char *path, const char *key);
+
 #endif

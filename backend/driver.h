@@ -158,6 +158,8 @@ struct vareq_request {
     unsigned out_index;   /* OUTPUT buffer */
     struct vareq_slot *slot;
     struct vareq_surface *surface;
+    struct vareq_surface *display; /* second surface showing the frame (codec display
+                                    * surface, slot->sharer), or NULL */
     uint64_t ts_ns;
     struct vareq_slot *refs[VAREQ_MAX_REFS];
     unsigned n_refs;

@@ -61,6 +61,13 @@ struct vareq_codec_frame {
     size_t out_used;
     struct v4l2_ext_control ctrls[VAREQ_MAX_CTRLS];
     unsigned n_ctrls;
+    /* A second surface that shows this request's CAPTURE buffer, or VA_INVALID_SURFACE (the
+     * core's default). AV1 film grain: VA names the reference (target) and a display
+     * surface for the grain-applied picture; the device writes the grain-applied picture
+     * into the CAPTURE buffer and keeps its grain-free reference itself, so both surfaces
+     * hold that buffer (the target as a reference by timestamp, the display surface for
+     * reading and export) until both have left it. */
+    VASurfaceID display;
 };
 
 struct vareq_codec {

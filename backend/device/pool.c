@@ -148,7 +148,7 @@ void vareq_pool_fini(struct vareq_pool *p)
 
 bool vareq_slot_free(const struct vareq_slot *s)
 {
-    return !s->owner && !s->queued && !s->pending_refs && !s->pins;
+    return !s->owner && !s->sharer && !s->queued && !s->pending_refs && !s->pins;
 }
 
 struct vareq_slot *vareq_pool_pick(struct vareq_pool *p)
@@ -170,7 +170,22 @@ struct vareq_slot *vareq_pool_pick(struct vareq_pool *p)
 void vareq_pool_release(struct vareq_pool *p, struct vareq_slot *s)
 {
     s->owner = NULL;
+    s->sharer = NULL;
     s->release_seq = ++p->release_counter;
+}
+
+void vareq_slot_leave(struct vareq_pool *p, struct vareq_slot *s, const struct vareq_surface *who)
+{
+    if (s->sharer == who) {
+        s->sharer = NULL;
+    } else if (s->owner == who) {
+        if (s->sharer) {
+            s->owner = s->sharer;
+            s->sharer = NULL;
+        } else {
+            vareq_pool_release(p, s);
+        }
+    }
 }
 
 int vareq_pool_export(struct vareq_pool *p, struct vareq_slot *s, uint64_t seq, int *fds)

@@ -65,6 +65,10 @@ static void finish_request(struct vareq_context *ctx, struct vareq_request *req,
         req->surface->pending = NULL;
         req->surface->status = ok ? VA_STATUS_SUCCESS : VA_STATUS_ERROR_DECODING_ERROR;
     }
+    if (req->display && req->display->pending == req) {
+        req->display->pending = NULL;
+        req->display->status = ok ? VA_STATUS_SUCCESS : VA_STATUS_ERROR_DECODING_ERROR;
+    }
     if (ok) {
         atomic_fetch_add(&drv->stats.decoded, 1);
         if (req->profile_idx >= 0 && req->profile_idx < VAREQ_MAX_PROFILES)
@@ -174,13 +178,18 @@ VAStatus vareq_ctx_sync_surface(struct vareq_context *ctx, struct vareq_surface 
 static void give_slot(struct vareq_context *ctx, struct vareq_surface *s,
                       struct vareq_slot *slot)
 {
-    if (s->slot && s->slot != slot && s->slot->owner == s)
-        vareq_pool_release(&ctx->pool, s->slot);
+    if (s->slot && s->slot != slot)
+        vareq_slot_leave(&ctx->pool, s->slot, s);
     if (slot->owner && slot->owner != s) {
         /* bound policy stealing memory from another surface: that frame is gone */
         slot->owner->slot = NULL;
         slot->owner->has_frame = false;
     }
+    if (slot->sharer && slot->sharer != s) {
+        slot->sharer->slot = NULL;
+        slot->sharer->has_frame = false;
+    }
+    slot->sharer = NULL;
     slot->owner = s;
     s->slot = slot;
 }
@@ -319,8 +328,8 @@ void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s
 
     if (s->pending)
         vareq_ctx_sync_surface(ctx, s);
-    if (s->slot && s->slot->owner == s)
-        vareq_pool_release(&ctx->pool, s->slot);
+    if (s->slot)
+        vareq_slot_leave(&ctx->pool, s->slot, s);
     s->slot = NULL;
     s->exported_slot = NULL;
     s->export_once = false;

@@ -256,6 +256,37 @@ static VAStatus check_size_change(struct vareq_context *ctx)
     return VA_STATUS_SUCCESS;
 }
 
+/* The second surface a codec names for the request's frame (codec.h `display`): attached
+ * to ctx (attached now when it belongs to no context), its earlier decode completed. */
+static VAStatus display_surface(struct vareq_context *ctx, VASurfaceID id,
+                                struct vareq_surface **out)
+{
+    struct vareq_driver *drv = ctx->drv;
+    struct vareq_surface *d;
+    bool ok;
+
+    pthread_mutex_lock(&drv->lock);
+    d = vareq_heap_get(&drv->surfaces, id);
+    ok = d && (!d->ctx || d->ctx == ctx);
+    if (ok && !d->ctx) {
+        d->ctx = ctx;
+        d->bound_index = -1;
+    }
+    pthread_mutex_unlock(&drv->lock);
+    if (!ok) {
+        vq_err("context 0x%x: display surface 0x%x is unknown or belongs to another context",
+               ctx->id, id);
+        return VA_STATUS_ERROR_INVALID_SURFACE;
+    }
+    if (d->pending) {
+        VAStatus st = vareq_ctx_sync_surface(ctx, d);
+        if (st != VA_STATUS_SUCCESS)
+            return st;
+    }
+    *out = d;
+    return VA_STATUS_SUCCESS;
+}
+
 static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
 {
     struct vareq_driver *drv = ctx->drv;
@@ -267,6 +298,7 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     struct vareq_slot *slot;
     struct v4l2_ext_controls ec;
     struct ref_ctx rc;
+    struct vareq_surface *disp = NULL;
     VAStatus st;
     int oi;
 
@@ -312,8 +344,12 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     rc.req = req;
     f.ref_ts = ref_ts;
     f.opaque = &rc;
+    f.display = VA_INVALID_SURFACE;
     st = ctx->codec->translate(ctx->codec_state, &f);
     if (st != VA_STATUS_SUCCESS)
+        goto fail_count;
+    if (f.display != VA_INVALID_SURFACE && f.display != s->id &&
+        (st = display_surface(ctx, f.display, &disp)) != VA_STATUS_SUCCESS)
         goto fail_count;
     if (f.out_used > f.out_cap || f.n_ctrls > VAREQ_MAX_CTRLS) {
         st = VA_STATUS_ERROR_OPERATION_FAILED;
@@ -379,12 +415,17 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     }
 
     /* commit: the surface now holds this memory; the memory it held returns to the pool */
-    if (s->slot && s->slot != slot && s->slot->owner == s)
-        vareq_pool_release(&ctx->pool, s->slot);
+    if (s->slot && s->slot != slot)
+        vareq_slot_leave(&ctx->pool, s->slot, s);
     if (slot->owner && slot->owner != s) {
         slot->owner->slot = NULL;
         slot->owner->has_frame = false;
     }
+    if (slot->sharer && slot->sharer != s) {
+        slot->sharer->slot = NULL;
+        slot->sharer->has_frame = false;
+    }
+    slot->sharer = NULL;
     slot->owner = s;
     slot->queued = true;
     s->slot = slot;
@@ -395,6 +436,20 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     s->content_seq = ++ctx->seq;
     s->pending = req;
     s->status = VA_STATUS_SUCCESS;
+    if (disp) {
+        /* the display surface shows the same CAPTURE buffer (codec.h `display`) */
+        if (disp->slot && disp->slot != slot)
+            vareq_slot_leave(&ctx->pool, disp->slot, disp);
+        slot->sharer = disp;
+        disp->slot = slot;
+        disp->has_frame = true;
+        vareq_surface_drop_orphan(ctx->drv, disp);
+        disp->ts_ns = req->ts_ns;
+        disp->content_seq = s->content_seq;
+        disp->pending = req;
+        disp->status = VA_STATUS_SUCCESS;
+        req->display = disp;
+    }
     for (unsigned i = 0; i < req->n_refs; i++)
         req->refs[i]->pending_refs++;
     ctx->out[oi].busy = true;

@@ -47,6 +47,7 @@
 #include "vareq/v4l2-av1.h"
 
 #define AV1_TILE_SIZE_BYTES 4
+#define AV1_CTRL_FILM_GRAIN 3 /* index in vareq_codec_av1.ctrls */
 
 struct av1_va_state {
     struct av1_state st;
@@ -427,12 +428,13 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
         vq_err("av1: large-scale tile decoding is not supported");
         return VA_STATUS_ERROR_UNIMPLEMENTED;
     }
-    if (pp.current_display_picture != VA_INVALID_SURFACE &&
-        pp.current_display_picture != pp.current_frame) {
-        /* the grain-applied picture would go to a second surface: one request has one
-         * CAPTURE buffer (export film grain, or let the device apply it into the target) */
-        vq_err("av1: separate display surface 0x%x (film grain output) is not supported",
-               pp.current_display_picture);
+    if (pp.film_grain_info.film_grain_info_fields.bits.apply_grain &&
+        (!pp.seq_info_fields.fields.film_grain_params_present ||
+         !f->ctrl_present || !f->ctrl_present[AV1_CTRL_FILM_GRAIN])) {
+        vq_err("av1: film grain to apply, but %s",
+               pp.seq_info_fields.fields.film_grain_params_present
+                   ? "the device has no V4L2_CID_STATELESS_AV1_FILM_GRAIN"
+                   : "the sequence says film_grain_params_present = 0");
         return VA_STATUS_ERROR_UNIMPLEMENTED;
     }
     type = pp.pic_info_fields.bits.frame_type;
@@ -561,6 +563,14 @@ static VAStatus av1_translate(void *state, struct vareq_codec_frame *f)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     }
     fr->refresh_frame_flags = plan.refresh;
+    /* Film grain (VA: current_display_picture != current_frame): the device applies the
+     * grain into the CAPTURE buffer (FILM_GRAIN control, APPLY_GRAIN) and keeps the
+     * grain-free frame as the reference of that buffer's timestamp; the core gives the
+     * buffer to the display surface too, and current_frame stays the reference. */
+    f->display = VA_INVALID_SURFACE;
+    if (pp.current_display_picture != VA_INVALID_SURFACE &&
+        pp.current_display_picture != pp.current_frame)
+        f->display = pp.current_display_picture;
 
     st = fill_tiles(s, &pp, f, &n_tiles);
     if (st != VA_STATUS_SUCCESS)

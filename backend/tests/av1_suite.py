@@ -30,7 +30,11 @@ def native_options(tv):
             i += 1
     return out
 
-def run(build, vdir, tv, timeout):
+def run(build, vdir, tv, timeout, read_by_map=False):
+    """read_by_map: read the surfaces with hwmap (vaDeriveImage, the surface's real layout)
+    instead of hwdownload (vaCreateImage + vaGetImage at the frames context's size); for
+    streams whose frame size grows while FFmpeg 5.1 keeps its first surfaces (av1_known.json
+    "read_by_map"). Software frames fail both filters."""
     opts = native_options(tv)
     if opts is None:
         return "client", 0.0, "FFmpeg's native AV1 decoder outputs only the highest spatial layer"
@@ -60,7 +64,8 @@ def run(build, vdir, tv, timeout):
            "-hwaccel_device", "/dev/dri/renderD128", "-hwaccel_output_format", "vaapi",
            *opts, "-c:v", "av1", "-i", inp,
            "-map", "0:v:0", "-autoscale", "0", "-fps_mode", "passthrough",
-           "-vf", "hwdownload,format=" + ("p010" if "10" in (tv.get("output_format") or "") else "nv12"), *tv.get("ffmpeg_output_options", []),
+           "-vf", ("hwmap=mode=read+direct" if read_by_map else "hwdownload") + ",format=" +
+           ("p010" if "10" in (tv.get("output_format") or "") else "nv12"), *tv.get("ffmpeg_output_options", []),
            "-f", "rawvideo", "-pix_fmt", tv.get("output_format") or "yuv420p", "-"]
     t0 = time.monotonic()
     try:
@@ -123,7 +128,8 @@ def main():
     results = {}
     t0 = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
-        futs = {ex.submit(run, a.build, vdir, tv, a.timeout): tv for tv in tvs}
+        futs = {ex.submit(run, a.build, vdir, tv, a.timeout,
+                          tv["name"] in known.get("read_by_map", {})): tv for tv in tvs}
         for f in concurrent.futures.as_completed(futs):
             tv = futs[f]
             v, dt, why = f.result()

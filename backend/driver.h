@@ -197,8 +197,11 @@ struct vareq_context {
     int decoder;
 
     int video_fd, media_fd;
+    /* buffer types of the two queues: *_MPLANE, or the single-planar API's (cedrus);
+     * every V4L2 call of the context passes these (device/v4l2.c builds the structs) */
+    uint32_t out_type, cap_type;
     unsigned width, height;
-    struct v4l2_format out_fmt, cap_fmt; /* as G_FMT reported them */
+    struct v4l2_pix_format_mplane out_fmt, cap_fmt; /* as G_FMT reported them */
     unsigned cap_width, cap_height; /* CAPTURE format size (G_FMT) */
     struct vareq_layout cap;        /* CAPTURE memory layout, as G_FMT reported it */
     unsigned bit_depth;             /* 8 or 10: chooses NV12/NV12M or P010 */

@@ -38,6 +38,7 @@ void vareq_seam_counts_get(struct vareq_seam_counts *out);
 struct vareq_decoder_format {
     uint32_t pixfmt;
     unsigned min_w, max_w, min_h, max_h;
+    bool size_probed; /* no ENUM_FRAMESIZES: range from TRY_FMT clamping */
     /* CAPTURE formats enumerated after S_FMT(OUTPUT, pixfmt) */
     uint32_t cap_fmts[VAREQ_MAX_CAP_FORMATS];
     unsigned n_cap_fmts;
@@ -46,6 +47,7 @@ struct vareq_decoder_format {
 struct vareq_decoder {
     char media_path[VAREQ_PATH_MAX];
     char video_path[VAREQ_PATH_MAX];
+    bool mplane; /* multi-planar M2M API; false: single-planar (V4L2_CAP_VIDEO_M2M) */
     struct vareq_decoder_format fmts[VAREQ_MAX_DEC_FORMATS];
     unsigned n_fmts;
 };
@@ -61,6 +63,17 @@ int vq_poll1(const struct vareq_sysops *ops, int fd, short events, int timeout_m
              short *revents);
 const char *vq_fourcc(uint32_t f, char buf[8]);
 
+/* Buffer type of a queue: the multi-planar API (mplane) or the single-planar one. Every
+ * helper below takes such a type and builds its structures for that API. */
+uint32_t vq_queue_type(bool mplane, bool capture);
+/* S_FMT / TRY_FMT (pix in: the request, out: the answer) and G_FMT, as a
+ * v4l2_pix_format_mplane on either API (single-planar: num_planes 1, plane_fmt[0]). */
+int v4l2_s_fmt(const struct vareq_sysops *ops, int fd, uint32_t type,
+               struct v4l2_pix_format_mplane *pix);
+int v4l2_try_fmt(const struct vareq_sysops *ops, int fd, uint32_t type,
+                 struct v4l2_pix_format_mplane *pix);
+int v4l2_g_fmt(const struct vareq_sysops *ops, int fd, uint32_t type,
+               struct v4l2_pix_format_mplane *pix);
 /* ENUM_FMT of a queue into out[max]; returns how many. */
 unsigned v4l2_enum_formats(const struct vareq_sysops *ops, int fd, uint32_t type,
                            uint32_t *out, unsigned max);
@@ -73,7 +86,7 @@ int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigne
 int v4l2_querybuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
                          unsigned *n_planes, uint32_t *offset, uint32_t *length);
 int v4l2_stream(const struct vareq_sysops *ops, int fd, uint32_t type, bool on);
-/* QBUF one single-plane MPLANE MMAP buffer. request_fd < 0: no request. */
+/* QBUF of an MMAP buffer with one memory plane. request_fd < 0: no request. */
 int v4l2_qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
               size_t bytesused, uint64_t ts_ns, int request_fd);
 /* QBUF of an MMAP buffer with n_planes memory planes (bytesused set on plane 0 only). */

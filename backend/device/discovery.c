@@ -126,7 +126,36 @@ static int find_video_intf(const struct topo *tp, uint32_t dec_id, uint32_t *maj
     return -1;
 }
 
-static void range_from_framesizes(const struct vareq_sysops *ops, int fd,
+/* Without ENUM_FRAMESIZES (cedrus has none): the OUTPUT format's clamping tells the range
+ * (TRY_FMT of the smallest and the largest size; drivers clamp to what they decode). */
+static void range_from_try_fmt(const struct vareq_sysops *ops, int fd, uint32_t type,
+                               struct vareq_decoder_format *f)
+{
+    static const unsigned asks[2] = {1, 65536};
+    for (unsigned k = 0; k < 2; k++) {
+        struct v4l2_pix_format_mplane pix;
+        memset(&pix, 0, sizeof(pix));
+        pix.pixelformat = f->pixfmt;
+        pix.width = pix.height = asks[k];
+        pix.num_planes = 1;
+        if (v4l2_try_fmt(ops, fd, type, &pix) < 0 || pix.pixelformat != f->pixfmt ||
+            !pix.width || !pix.height) {
+            vq_info("TRY_FMT OUTPUT %ux%u: %s: assuming 16x16..4096x4096", asks[k], asks[k],
+                    strerror(errno));
+            return;
+        }
+        if (k == 0) {
+            f->min_w = pix.width;
+            f->min_h = pix.height;
+        } else {
+            f->max_w = pix.width;
+            f->max_h = pix.height;
+        }
+    }
+    f->size_probed = true;
+}
+
+static void range_from_framesizes(const struct vareq_sysops *ops, int fd, uint32_t type,
                                   struct vareq_decoder_format *f)
 {
     struct v4l2_frmsizeenum fs;
@@ -139,7 +168,8 @@ static void range_from_framesizes(const struct vareq_sysops *ops, int fd,
     fs.index = 0;
     fs.pixel_format = f->pixfmt;
     if (vq_ioctl(ops, fd, VIDIOC_ENUM_FRAMESIZES, &fs) < 0) {
-        vq_info("ENUM_FRAMESIZES failed (%s): assuming 16x16..4096x4096", strerror(errno));
+        vq_info("ENUM_FRAMESIZES failed (%s): size range from TRY_FMT", strerror(errno));
+        range_from_try_fmt(ops, fd, type, f);
         return;
     }
     if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
@@ -166,7 +196,7 @@ static void range_from_framesizes(const struct vareq_sysops *ops, int fd,
  * 10-bit (rkvdec, simdev): set the codec's 10-bit format controls (codec.h
  * format_ctrls), add the formats enumerated then, and set the 8-bit ones back.
  * (Added by the VP8/VP9 codec engineer for VP9 profile 2.) */
-static void probe_capture_10bit(const struct vareq_sysops *ops, int fd,
+static void probe_capture_10bit(const struct vareq_sysops *ops, int fd, uint32_t cap_type,
                                 struct vareq_decoder_format *f)
 {
     const struct vareq_codec *codec = vareq_codec_by_pixfmt(f->pixfmt);
@@ -193,8 +223,7 @@ static void probe_capture_10bit(const struct vareq_sysops *ops, int fd,
             return;
         if (depth != 10)
             break;
-        unsigned m = v4l2_enum_formats(ops, fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, more,
-                                       VAREQ_MAX_CAP_FORMATS);
+        unsigned m = v4l2_enum_formats(ops, fd, cap_type, more, VAREQ_MAX_CAP_FORMATS);
         for (unsigned i = 0; i < m && f->n_cap_fmts < VAREQ_MAX_CAP_FORMATS; i++) {
             bool dup = false;
             for (unsigned k = 0; k < f->n_cap_fmts; k++)
@@ -206,23 +235,23 @@ static void probe_capture_10bit(const struct vareq_sysops *ops, int fd,
 }
 
 /* CAPTURE formats offered for an OUTPUT format (they depend on it: S_FMT(OUTPUT) first). */
-static void probe_capture(const struct vareq_sysops *ops, int fd, struct vareq_decoder_format *f)
+static void probe_capture(const struct vareq_sysops *ops, int fd, bool mplane,
+                          struct vareq_decoder_format *f)
 {
-    struct v4l2_format fmt;
+    struct v4l2_pix_format_mplane pix;
+    uint32_t cap_type = vq_queue_type(mplane, true);
     char a[8], b[8];
 
-    memset(&fmt, 0, sizeof(fmt));
-    fmt.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
-    fmt.fmt.pix_mp.pixelformat = f->pixfmt;
-    fmt.fmt.pix_mp.width = f->min_w > 320 ? f->min_w : 320;
-    fmt.fmt.pix_mp.height = f->min_h > 240 ? f->min_h : 240;
-    fmt.fmt.pix_mp.num_planes = 1;
-    if (vq_ioctl(ops, fd, VIDIOC_S_FMT, &fmt) < 0)
+    memset(&pix, 0, sizeof(pix));
+    pix.pixelformat = f->pixfmt;
+    pix.width = f->min_w > 320 ? f->min_w : 320;
+    pix.height = f->min_h > 240 ? f->min_h : 240;
+    pix.num_planes = 1;
+    if (v4l2_s_fmt(ops, fd, vq_queue_type(mplane, false), &pix) < 0)
         vq_info("discovery: S_FMT OUTPUT %s: %s (CAPTURE formats of the default)",
                 vq_fourcc(f->pixfmt, a), strerror(errno));
-    f->n_cap_fmts = v4l2_enum_formats(ops, fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE,
-                                      f->cap_fmts, VAREQ_MAX_CAP_FORMATS);
-    probe_capture_10bit(ops, fd, f);
+    f->n_cap_fmts = v4l2_enum_formats(ops, fd, cap_type, f->cap_fmts, VAREQ_MAX_CAP_FORMATS);
+    probe_capture_10bit(ops, fd, cap_type, f);
     for (unsigned i = 0; i < f->n_cap_fmts; i++)
         vq_info("discovery: %s -> CAPTURE %s", vq_fourcc(f->pixfmt, a),
                 vq_fourcc(f->cap_fmts[i], b));
@@ -246,19 +275,21 @@ static int probe_video(const struct vareq_sysops *ops, struct vareq_decoder *d)
         return -1;
     }
     caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps : cap.capabilities;
-    if (!(caps & V4L2_CAP_VIDEO_M2M_MPLANE) || !(caps & V4L2_CAP_STREAMING)) {
-        vq_info("discovery: %s: not a multi-planar m2m device (caps 0x%x)", d->video_path,
-                caps);
+    /* the multi-planar M2M API when offered, else the single-planar one (cedrus) */
+    if (!(caps & (V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_VIDEO_M2M)) ||
+        !(caps & V4L2_CAP_STREAMING)) {
+        vq_info("discovery: %s: not a streaming m2m device (caps 0x%x)", d->video_path, caps);
         ops->close(fd);
         return -1;
     }
+    d->mplane = (caps & V4L2_CAP_VIDEO_M2M_MPLANE) != 0;
     d->n_fmts = 0;
     for (unsigned i = 0; i < 64 && d->n_fmts < VAREQ_MAX_DEC_FORMATS; i++) {
         struct v4l2_fmtdesc fd_;
         char fc[8];
         memset(&fd_, 0, sizeof(fd_));
         fd_.index = i;
-        fd_.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+        fd_.type = vq_queue_type(d->mplane, false);
         if (vq_ioctl(ops, fd, VIDIOC_ENUM_FMT, &fd_) < 0)
             break;
         if (!vareq_codec_by_pixfmt(fd_.pixelformat)) {
@@ -269,10 +300,11 @@ static int probe_video(const struct vareq_sysops *ops, struct vareq_decoder *d)
         struct vareq_decoder_format *f = &d->fmts[d->n_fmts++];
         memset(f, 0, sizeof(*f));
         f->pixfmt = fd_.pixelformat;
-        range_from_framesizes(ops, fd, f);
-        probe_capture(ops, fd, f);
-        vq_info("discovery: %s: %s %ux%u..%ux%u", d->video_path,
-                vq_fourcc(f->pixfmt, fc), f->min_w, f->min_h, f->max_w, f->max_h);
+        range_from_framesizes(ops, fd, vq_queue_type(d->mplane, false), f);
+        probe_capture(ops, fd, d->mplane, f);
+        vq_info("discovery: %s: %s %ux%u..%ux%u (%s API)", d->video_path,
+                vq_fourcc(f->pixfmt, fc), f->min_w, f->min_h, f->max_w, f->max_h,
+                d->mplane ? "multi-planar" : "single-planar");
     }
     ops->close(fd);
     return d->n_fmts ? 0 : -1;

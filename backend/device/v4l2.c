@@ -1,4 +1,8 @@
-/* V4L2 and media request helpers (through the seam). Multi-planar API. */
+/* V4L2 and media request helpers (through the seam). The only place that builds
+ * v4l2_buffer and v4l2_format structures: every helper takes the queue's buffer type and
+ * speaks the multi-planar API (V4L2_BUF_TYPE_VIDEO_*_MPLANE, planes[]) or the
+ * single-planar one (V4L2_BUF_TYPE_VIDEO_OUTPUT/CAPTURE, m.offset, struct
+ * v4l2_pix_format: cedrus) accordingly. Callers see formats as v4l2_pix_format_mplane. */
 #include <errno.h>
 #include <linux/media.h>
 #include <string.h>
@@ -103,10 +107,23 @@ int v4l2_querybuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, 
     b.type = type;
     b.memory = V4L2_MEMORY_MMAP;
     b.index = index;
-    b.m.planes = planes;
-    b.length = VIDEO_MAX_PLANES;
+    if (V4L2_TYPE_IS_MULTIPLANAR(type)) {
+        b.m.planes = planes;
+        b.length = VIDEO_MAX_PLANES;
+    }
     if (vq_ioctl(ops, fd, VIDIOC_QUERYBUF, &b) < 0)
         return -1;
+    if (!V4L2_TYPE_IS_MULTIPLANAR(type)) {
+        /* single-planar: one memory plane, its offset and length in the buffer itself */
+        if (*n_planes < 1) {
+            errno = EINVAL;
+            return -1;
+        }
+        offset[0] = b.m.offset;
+        length[0] = b.length;
+        *n_planes = 1;
+        return 0;
+    }
     if (b.length < 1 || b.length > VIDEO_MAX_PLANES || b.length > *n_planes) {
         errno = EINVAL;
         return -1;
@@ -136,7 +153,8 @@ int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsi
 {
     struct v4l2_buffer b;
     struct v4l2_plane planes[VIDEO_MAX_PLANES];
-    if (n_planes < 1 || n_planes > VIDEO_MAX_PLANES) {
+    bool mp = V4L2_TYPE_IS_MULTIPLANAR(type);
+    if (n_planes < 1 || n_planes > (mp ? VIDEO_MAX_PLANES : 1u)) {
         errno = EINVAL;
         return -1;
     }
@@ -145,9 +163,13 @@ int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsi
     b.type = type;
     b.memory = V4L2_MEMORY_MMAP;
     b.index = index;
-    b.m.planes = planes;
-    b.length = n_planes;
-    planes[0].bytesused = (uint32_t)bytesused;
+    if (mp) {
+        b.m.planes = planes;
+        b.length = n_planes;
+        planes[0].bytesused = (uint32_t)bytesused;
+    } else {
+        b.bytesused = (uint32_t)bytesused;
+    }
     vq_ns_to_timeval(ts_ns, &b.timestamp);
     if (request_fd >= 0) {
         b.flags = V4L2_BUF_FLAG_REQUEST_FD;
@@ -165,8 +187,10 @@ int v4l2_dqbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *
     memset(planes, 0, sizeof(planes));
     b.type = type;
     b.memory = V4L2_MEMORY_MMAP;
-    b.m.planes = planes;
-    b.length = VIDEO_MAX_PLANES;
+    if (V4L2_TYPE_IS_MULTIPLANAR(type)) {
+        b.m.planes = planes;
+        b.length = VIDEO_MAX_PLANES;
+    }
     if (vq_ioctl(ops, fd, VIDIOC_DQBUF, &b) < 0)
         return -1;
     *index = b.index;
@@ -188,6 +212,85 @@ int v4l2_expbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned 
     if (vq_ioctl(ops, fd, VIDIOC_EXPBUF, &e) < 0)
         return -1;
     return e.fd;
+}
+
+uint32_t vq_queue_type(bool mplane, bool capture)
+{
+    if (mplane)
+        return capture ? V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE : V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
+    return capture ? V4L2_BUF_TYPE_VIDEO_CAPTURE : V4L2_BUF_TYPE_VIDEO_OUTPUT;
+}
+
+/* single-planar <-> one-plane multi-planar (the fields both have) */
+static void pix_to_mp(const struct v4l2_pix_format *sp, struct v4l2_pix_format_mplane *mp)
+{
+    memset(mp, 0, sizeof(*mp));
+    mp->width = sp->width;
+    mp->height = sp->height;
+    mp->pixelformat = sp->pixelformat;
+    mp->field = sp->field;
+    mp->colorspace = sp->colorspace;
+    mp->num_planes = 1;
+    mp->plane_fmt[0].bytesperline = sp->bytesperline;
+    mp->plane_fmt[0].sizeimage = sp->sizeimage;
+    mp->flags = (uint8_t)sp->flags;
+    mp->ycbcr_enc = (uint8_t)sp->ycbcr_enc;
+    mp->quantization = (uint8_t)sp->quantization;
+    mp->xfer_func = (uint8_t)sp->xfer_func;
+}
+
+static void mp_to_pix(const struct v4l2_pix_format_mplane *mp, struct v4l2_pix_format *sp)
+{
+    memset(sp, 0, sizeof(*sp));
+    sp->width = mp->width;
+    sp->height = mp->height;
+    sp->pixelformat = mp->pixelformat;
+    sp->field = mp->field;
+    sp->colorspace = mp->colorspace;
+    sp->bytesperline = mp->plane_fmt[0].bytesperline;
+    sp->sizeimage = mp->plane_fmt[0].sizeimage;
+}
+
+static int fmt_ioctl(const struct vareq_sysops *ops, int fd, unsigned long req, uint32_t type,
+                     struct v4l2_pix_format_mplane *pix)
+{
+    struct v4l2_format f;
+    memset(&f, 0, sizeof(f));
+    f.type = type;
+    if (req != VIDIOC_G_FMT) {
+        if (V4L2_TYPE_IS_MULTIPLANAR(type))
+            f.fmt.pix_mp = *pix;
+        else if (pix->num_planes > 1) {
+            errno = EINVAL; /* a multi-buffer format cannot be asked on this API */
+            return -1;
+        } else
+            mp_to_pix(pix, &f.fmt.pix);
+    }
+    if (vq_ioctl(ops, fd, req, &f) < 0)
+        return -1;
+    if (V4L2_TYPE_IS_MULTIPLANAR(type))
+        *pix = f.fmt.pix_mp;
+    else
+        pix_to_mp(&f.fmt.pix, pix);
+    return 0;
+}
+
+int v4l2_s_fmt(const struct vareq_sysops *ops, int fd, uint32_t type,
+               struct v4l2_pix_format_mplane *pix)
+{
+    return fmt_ioctl(ops, fd, VIDIOC_S_FMT, type, pix);
+}
+
+int v4l2_try_fmt(const struct vareq_sysops *ops, int fd, uint32_t type,
+                 struct v4l2_pix_format_mplane *pix)
+{
+    return fmt_ioctl(ops, fd, VIDIOC_TRY_FMT, type, pix);
+}
+
+int v4l2_g_fmt(const struct vareq_sysops *ops, int fd, uint32_t type,
+               struct v4l2_pix_format_mplane *pix)
+{
+    return fmt_ioctl(ops, fd, VIDIOC_G_FMT, type, pix);
 }
 
 int media_request_alloc(const struct vareq_sysops *ops, int media_fd)

@@ -91,16 +91,16 @@ static void reset_queues(struct vareq_context *ctx, const char *why)
     const struct vareq_sysops *ops = ctx->drv->ops;
 
     vq_err("context 0x%x: resetting queues: %s", ctx->id, why);
-    v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, false);
-    v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, false);
+    v4l2_stream(ops, ctx->video_fd, ctx->out_type, false);
+    v4l2_stream(ops, ctx->video_fd, ctx->cap_type, false);
     while (ctx->req_head)
         finish_request(ctx, ctx->req_head, false, why);
     for (unsigned i = 0; i < ctx->pool.n; i++)
         ctx->pool.slots[i].queued = false;
     for (unsigned i = 0; i < ctx->n_out; i++)
         ctx->out[i].busy = false;
-    if (v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, true) < 0 ||
-        v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, true) < 0)
+    if (v4l2_stream(ops, ctx->video_fd, ctx->out_type, true) < 0 ||
+        v4l2_stream(ops, ctx->video_fd, ctx->cap_type, true) < 0)
         vq_err("context 0x%x: STREAMON after reset: %s", ctx->id, strerror(errno));
 }
 
@@ -140,11 +140,11 @@ VAStatus vareq_ctx_complete_oldest(struct vareq_context *ctx)
         reset_queues(ctx, "poll on the request failed");
         return VA_STATUS_ERROR_OPERATION_FAILED;
     }
-    if (dq_retry(ctx, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, &oi, &of) < 0) {
+    if (dq_retry(ctx, ctx->out_type, &oi, &of) < 0) {
         reset_queues(ctx, "OUTPUT DQBUF failed after completion");
         return VA_STATUS_ERROR_OPERATION_FAILED;
     }
-    if (dq_retry(ctx, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, &ci, &cf) < 0) {
+    if (dq_retry(ctx, ctx->cap_type, &ci, &cf) < 0) {
         reset_queues(ctx, "CAPTURE DQBUF failed after completion");
         return VA_STATUS_ERROR_OPERATION_FAILED;
     }
@@ -346,39 +346,35 @@ void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s
 static int set_output_format(struct vareq_context *ctx, unsigned w, unsigned h)
 {
     const struct vareq_sysops *ops = ctx->drv->ops;
-    struct v4l2_format f;
+    struct v4l2_pix_format_mplane f;
     char a[8], b[8];
     unsigned sizeimage = w * h * 3 / 2;
 
     if (sizeimage < MIN_OUTPUT_SIZE)
         sizeimage = MIN_OUTPUT_SIZE;
     memset(&f, 0, sizeof(f));
-    f.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
-    f.fmt.pix_mp.width = w;
-    f.fmt.pix_mp.height = h;
-    f.fmt.pix_mp.pixelformat = ctx->codec->output_pixfmt;
-    f.fmt.pix_mp.field = V4L2_FIELD_NONE;
-    f.fmt.pix_mp.num_planes = 1;
-    f.fmt.pix_mp.plane_fmt[0].sizeimage = sizeimage;
-    if (vq_ioctl(ops, ctx->video_fd, VIDIOC_S_FMT, &f) < 0) {
+    f.width = w;
+    f.height = h;
+    f.pixelformat = ctx->codec->output_pixfmt;
+    f.field = V4L2_FIELD_NONE;
+    f.num_planes = 1;
+    f.plane_fmt[0].sizeimage = sizeimage;
+    if (v4l2_s_fmt(ops, ctx->video_fd, ctx->out_type, &f) < 0) {
         vq_err("S_FMT OUTPUT %s %ux%u: %s", vq_fourcc(ctx->codec->output_pixfmt, a), w, h,
                strerror(errno));
         return -1;
     }
-    memset(&f, 0, sizeof(f));
-    f.type = V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE;
-    if (vq_ioctl(ops, ctx->video_fd, VIDIOC_G_FMT, &f) < 0) {
+    if (v4l2_g_fmt(ops, ctx->video_fd, ctx->out_type, &f) < 0) {
         vq_err("G_FMT OUTPUT: %s", strerror(errno));
         return -1;
     }
-    if (f.fmt.pix_mp.pixelformat != ctx->codec->output_pixfmt) {
-        vq_err("OUTPUT format is %s, asked %s", vq_fourcc(f.fmt.pix_mp.pixelformat, a),
+    if (f.pixelformat != ctx->codec->output_pixfmt) {
+        vq_err("OUTPUT format is %s, asked %s", vq_fourcc(f.pixelformat, a),
                vq_fourcc(ctx->codec->output_pixfmt, b));
         return -1;
     }
-    if (f.fmt.pix_mp.width < w || f.fmt.pix_mp.height < h)
-        vq_warn("OUTPUT format is %ux%u, asked %ux%u", f.fmt.pix_mp.width,
-                f.fmt.pix_mp.height, w, h);
+    if (f.width < w || f.height < h)
+        vq_warn("OUTPUT format is %ux%u, asked %ux%u", f.width, f.height, w, h);
     ctx->out_fmt = f;
     return 0;
 }
@@ -416,12 +412,12 @@ static int set_capture_format(struct vareq_context *ctx, unsigned w, unsigned h)
     const struct vareq_pixfmt_info *want;
     uint32_t enumerated[VAREQ_MAX_CAP_FORMATS];
     unsigned n_enum;
-    struct v4l2_format f;
+    struct v4l2_pix_format_mplane f;
     char a[8], why[128];
     int pick;
 
     set_format_ctrls(ctx);
-    n_enum = v4l2_enum_formats(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE,
+    n_enum = v4l2_enum_formats(ops, ctx->video_fd, ctx->cap_type,
                                enumerated, VAREQ_MAX_CAP_FORMATS);
     pick = vareq_pixfmt_choose(enumerated, n_enum, ctx->bit_depth);
     if (pick < 0) {
@@ -431,27 +427,23 @@ static int set_capture_format(struct vareq_context *ctx, unsigned w, unsigned h)
     }
     want = vareq_pixfmt_by_v4l2(enumerated[pick]);
     memset(&f, 0, sizeof(f));
-    f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
-    f.fmt.pix_mp.width = w;
-    f.fmt.pix_mp.height = h;
-    f.fmt.pix_mp.pixelformat = want->v4l2;
-    f.fmt.pix_mp.field = V4L2_FIELD_NONE;
-    f.fmt.pix_mp.num_planes = (uint8_t)want->mem_planes;
+    f.width = w;
+    f.height = h;
+    f.pixelformat = want->v4l2;
+    f.field = V4L2_FIELD_NONE;
+    f.num_planes = (uint8_t)want->mem_planes;
     for (unsigned i = 0; i < want->mem_planes; i++)
-        f.fmt.pix_mp.plane_fmt[i].bytesperline =
-            align_up(w * want->bytes_per_sample, drv->pitch_align);
-    if (vq_ioctl(ops, ctx->video_fd, VIDIOC_S_FMT, &f) < 0)
+        f.plane_fmt[i].bytesperline = align_up(w * want->bytes_per_sample, drv->pitch_align);
+    if (v4l2_s_fmt(ops, ctx->video_fd, ctx->cap_type, &f) < 0)
         vq_warn("S_FMT CAPTURE %s: %s (using the device's format)", want->name,
                 strerror(errno));
-    memset(&f, 0, sizeof(f));
-    f.type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
-    if (vq_ioctl(ops, ctx->video_fd, VIDIOC_G_FMT, &f) < 0) {
+    if (v4l2_g_fmt(ops, ctx->video_fd, ctx->cap_type, &f) < 0) {
         vq_err("G_FMT CAPTURE: %s", strerror(errno));
         return -1;
     }
-    if (vareq_layout_from_v4l2(&f.fmt.pix_mp, &ctx->cap, why, sizeof(why)) < 0) {
-        vq_err("CAPTURE format %s from G_FMT is unusable: %s",
-               vq_fourcc(f.fmt.pix_mp.pixelformat, a), why);
+    if (vareq_layout_from_v4l2(&f, &ctx->cap, why, sizeof(why)) < 0) {
+        vq_err("CAPTURE format %s from G_FMT is unusable: %s", vq_fourcc(f.pixelformat, a),
+               why);
         return -1;
     }
     if (ctx->cap.info->bit_depth != ctx->bit_depth) {
@@ -474,11 +466,11 @@ static int set_capture_format(struct vareq_context *ctx, unsigned w, unsigned h)
             vq_warn("device refused a %u-aligned pitch: plane %u bytesperline %u (exported "
                     "as is)", drv->pitch_align, p, ctx->cap.plane_pitch[p]);
     vq_info("context: OUTPUT %s %ux%u size %u; CAPTURE %s %ux%u pitches %u/%u, %u memory "
-            "plane(s)", vq_fourcc(ctx->out_fmt.fmt.pix_mp.pixelformat, a),
-            ctx->out_fmt.fmt.pix_mp.width, ctx->out_fmt.fmt.pix_mp.height,
-            ctx->out_fmt.fmt.pix_mp.plane_fmt[0].sizeimage, ctx->cap.info->name,
+            "plane(s); %s API", vq_fourcc(ctx->out_fmt.pixelformat, a), ctx->out_fmt.width,
+            ctx->out_fmt.height, ctx->out_fmt.plane_fmt[0].sizeimage, ctx->cap.info->name,
             ctx->cap_width, ctx->cap_height, ctx->cap.plane_pitch[0], ctx->cap.plane_pitch[1],
-            ctx->cap.n_mem);
+            ctx->cap.n_mem, V4L2_TYPE_IS_MULTIPLANAR(ctx->cap_type) ? "multi-planar"
+                                                                    : "single-planar");
     return 0;
 }
 
@@ -499,7 +491,7 @@ static int setup_pool(struct vareq_context *ctx)
     if (nslots > VIDEO_MAX_FRAME)
         nslots = VIDEO_MAX_FRAME;
     if (vareq_pool_init(&ctx->pool, drv->ops, ctx->video_fd,
-                        V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, nslots, ctx->cap.n_mem) < 0)
+                        ctx->cap_type, nslots, ctx->cap.n_mem) < 0)
         return -1;
     for (unsigned i = 0; i < ctx->pool.n; i++)
         for (unsigned m = 0; m < ctx->cap.n_mem; m++)
@@ -516,7 +508,7 @@ static int setup_output_bufs(struct vareq_context *ctx)
     const struct vareq_sysops *ops = ctx->drv->ops;
     unsigned count = OUTPUT_BUFS;
 
-    if (v4l2_reqbufs(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, &count) < 0) {
+    if (v4l2_reqbufs(ops, ctx->video_fd, ctx->out_type, &count) < 0) {
         vq_err("OUTPUT REQBUFS: %s", strerror(errno));
         return -1;
     }
@@ -530,7 +522,7 @@ static int setup_output_bufs(struct vareq_context *ctx)
     for (unsigned i = 0; i < count; i++) {
         uint32_t off, len;
         ctx->out[i].map = MAP_FAILED;
-        if (v4l2_querybuf(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, i, &off, &len) < 0) {
+        if (v4l2_querybuf(ops, ctx->video_fd, ctx->out_type, i, &off, &len) < 0) {
             vq_err("OUTPUT QUERYBUF %u: %s", i, strerror(errno));
             return -1;
         }
@@ -559,7 +551,7 @@ static void free_output_bufs(struct vareq_context *ctx)
         ctx->out[i].busy = false;
     }
     ctx->n_out = 0;
-    if (v4l2_reqbufs(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, &zero) < 0)
+    if (v4l2_reqbufs(ops, ctx->video_fd, ctx->out_type, &zero) < 0)
         vq_warn("OUTPUT REQBUFS(0): %s", strerror(errno));
 }
 
@@ -676,8 +668,8 @@ VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h
             break;
     vq_info("context 0x%x: size change %ux%u -> %ux%u: re-negotiating formats", ctx->id,
             ctx->width, ctx->height, w, h);
-    v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, false);
-    v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, false);
+    v4l2_stream(ops, ctx->video_fd, ctx->out_type, false);
+    v4l2_stream(ops, ctx->video_fd, ctx->cap_type, false);
     ctx->streaming = false;
     for (unsigned i = 0; i < ctx->pool.n; i++)
         ctx->pool.slots[i].queued = false; /* STREAMOFF returned every buffer */
@@ -691,8 +683,8 @@ VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h
                        : VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
     if (setup_output_bufs(ctx) < 0 || setup_pool(ctx) < 0)
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
-    if (v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, true) < 0 ||
-        v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, true) < 0) {
+    if (v4l2_stream(ops, ctx->video_fd, ctx->out_type, true) < 0 ||
+        v4l2_stream(ops, ctx->video_fd, ctx->cap_type, true) < 0) {
         vq_err("STREAMON after size change: %s", strerror(errno));
         ctx->streaming = true; /* teardown stops both */
         return VA_STATUS_ERROR_OPERATION_FAILED;
@@ -711,8 +703,8 @@ static void teardown(struct vareq_context *ctx)
 
     if (ctx->video_fd >= 0) {
         if (ctx->streaming) {
-            v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, false);
-            v4l2_stream(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, false);
+            v4l2_stream(ops, ctx->video_fd, ctx->out_type, false);
+            v4l2_stream(ops, ctx->video_fd, ctx->cap_type, false);
             ctx->streaming = false;
         }
         vareq_pool_fini(&ctx->pool);
@@ -806,6 +798,8 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
         if (drv->profiles[i] == cf->profile)
             ctx->profile_idx = (int)i;
     ctx->decoder = cf->decoder;
+    ctx->out_type = vq_queue_type(dec->mplane, false);
+    ctx->cap_type = vq_queue_type(dec->mplane, true);
     ctx->width = (unsigned)width;
     ctx->height = (unsigned)height;
     ctx->n_targets = (unsigned)n_targets;
@@ -861,8 +855,8 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
         st = VA_STATUS_ERROR_ALLOCATION_FAILED;
         goto fail;
     }
-    if (v4l2_stream(drv->ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, true) < 0 ||
-        v4l2_stream(drv->ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, true) < 0) {
+    if (v4l2_stream(drv->ops, ctx->video_fd, ctx->out_type, true) < 0 ||
+        v4l2_stream(drv->ops, ctx->video_fd, ctx->cap_type, true) < 0) {
         vq_err("STREAMON: %s", strerror(errno));
         ctx->streaming = true;
         goto fail;
@@ -906,8 +900,8 @@ VAStatus vareq_DestroyContext(VADriverContextP vctx, VAContextID id)
         if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
             break;
     if (ctx->streaming && ctx->video_fd >= 0) {
-        v4l2_stream(drv->ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, false);
-        v4l2_stream(drv->ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, false);
+        v4l2_stream(drv->ops, ctx->video_fd, ctx->out_type, false);
+        v4l2_stream(drv->ops, ctx->video_fd, ctx->cap_type, false);
         ctx->streaming = false;
         for (unsigned i = 0; i < ctx->pool.n; i++)
             ctx->pool.slots[i].queued = false;

@@ -373,14 +373,14 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
         st = VA_STATUS_ERROR_DECODING_ERROR;
         goto fail_count;
     }
-    if (v4l2_qbuf(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE, (unsigned)oi,
-                  f.out_used, req->ts_ns, req->fd) < 0) {
+    if (v4l2_qbuf(ops, ctx->video_fd, ctx->out_type, (unsigned)oi, f.out_used, req->ts_ns,
+                  req->fd) < 0) {
         vq_err("QBUF OUTPUT %d: %s", oi, strerror(errno));
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto fail_count;
     }
-    if (v4l2_qbuf_planes(ops, ctx->video_fd, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, slot->index,
-                         slot->n_mem, 0, 0, -1) < 0) {
+    if (v4l2_qbuf_planes(ops, ctx->video_fd, ctx->cap_type, slot->index, slot->n_mem, 0, 0,
+                         -1) < 0) {
         vq_err("QBUF CAPTURE %u: %s", slot->index, strerror(errno));
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto fail_count; /* closing the unqueued request releases the OUTPUT buffer */
@@ -396,8 +396,7 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
         s->status = VA_STATUS_ERROR_DECODING_ERROR;
         {
             /* reset via a completion of everything pending, then STREAMOFF/ON */
-            const uint32_t types[2] = {V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE,
-                                       V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE};
+            const uint32_t types[2] = {ctx->out_type, ctx->cap_type};
             while (ctx->req_head)
                 if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
                     break;

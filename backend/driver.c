@@ -515,19 +515,47 @@ static void read_config(struct vareq_driver *drv)
     }
 }
 
+/* RT formats some decoder produces for the codec (its enumerated CAPTURE formats). */
+static uint32_t decoders_rt_formats(const struct vareq_driver *drv,
+                                    const struct vareq_codec *codec, bool *offered)
+{
+    uint32_t rt = 0;
+    *offered = false;
+    for (unsigned d = 0; d < drv->n_decoders; d++)
+        for (unsigned f = 0; f < drv->decoders[d].n_fmts; f++) {
+            const struct vareq_decoder_format *df = &drv->decoders[d].fmts[f];
+            if (df->pixfmt != codec->output_pixfmt)
+                continue;
+            *offered = true;
+            for (unsigned i = 0; i < df->n_cap_fmts; i++) {
+                const struct vareq_pixfmt_info *pf = vareq_pixfmt_by_v4l2(df->cap_fmts[i]);
+                if (pf)
+                    rt |= pf->va_rt_format;
+            }
+        }
+    return rt;
+}
+
 static void build_profiles(struct vareq_driver *drv)
 {
     drv->n_profiles = 0;
     for (unsigned c = 0; c < vareq_codec_count(); c++) {
         const struct vareq_codec *codec = vareq_codec_at(c);
-        bool offered = false;
-        for (unsigned d = 0; d < drv->n_decoders && !offered; d++)
-            for (unsigned f = 0; f < drv->decoders[d].n_fmts; f++)
-                if (drv->decoders[d].fmts[f].pixfmt == codec->output_pixfmt)
-                    offered = true;
+        bool offered;
+        uint32_t rt = decoders_rt_formats(drv, codec, &offered);
         if (!offered)
             continue;
         for (unsigned p = 0; p < codec->n_profiles && drv->n_profiles < VAREQ_MAX_PROFILES; p++) {
+            /* discovery asked for the codec's 10-bit formats with its format controls
+             * (probe_capture_10bit): a profile none of whose RT formats the device then
+             * enumerated is not decodable there (rkvdec: no 10-bit VP9). Codecs without
+             * format controls keep their declaration (the device cannot be asked). */
+            if (codec->format_ctrls && !(codec->profiles[p].rt_format & rt)) {
+                vq_info("profile %s not advertised: the device offers no CAPTURE format of "
+                        "its RT formats 0x%x", codec->profiles[p].name,
+                        codec->profiles[p].rt_format);
+                continue;
+            }
             drv->profiles[drv->n_profiles] = codec->profiles[p].va;
             drv->profile_names[drv->n_profiles] = codec->profiles[p].name;
             drv->n_profiles++;

@@ -57,7 +57,14 @@ struct vareq_codec_frame {
      * surface is unknown or holds no frame. */
     int (*ref_ts)(void *opaque, VASurfaceID surface, uint64_t *ts_ns);
     void *opaque;
+    /* Several requests per picture (slice-based decoding): index of the request being
+     * built, 0 first. The translator sets more_parts when another request must follow;
+     * the core then queues this one with V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF (same
+     * timestamp, the CAPTURE buffer queued once) and calls translate again with part + 1
+     * and the same inputs. */
+    unsigned part;
     /* outputs */
+    bool more_parts;
     size_t out_used;
     struct v4l2_ext_control ctrls[VAREQ_MAX_CTRLS];
     unsigned n_ctrls;

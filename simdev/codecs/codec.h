@@ -207,6 +207,10 @@ struct sim_codec {
     size_t n_ref_ts;
     const struct sim_codec_fault *faults;
     size_t n_faults;
+    /* Optional: the same codec as a device that decodes one slice per request offers it
+     * (menus limited to slice-based modes, e.g. H.264 DECODE_MODE SLICE_BASED and
+     * START_CODE NONE like cedrus); the profile option "+slice-based" selects it. */
+    const struct sim_codec *slice_based;
 
     /* Engine: one per decoding context, created on its first job. */
     struct sim_engine *(*create)(void);

@@ -116,8 +116,11 @@ int sim_config_parse(struct sim_config *cfg)
         size_t olen = strcspn(p, "+");
         if (name_is("reset-on-free", p, olen)) {
             cfg->profile_opts |= SIM_PROFILE_OPT_RESET_ON_FREE;
+        } else if (name_is("slice-based", p, olen)) {
+            cfg->profile_opts |= SIM_PROFILE_OPT_SLICE_BASED;
         } else {
-            sim_err("VAREQ_SIM_PROFILE: unknown option '%.*s' (known: reset-on-free)",
+            sim_err("VAREQ_SIM_PROFILE: unknown option '%.*s' (known: reset-on-free, "
+                    "slice-based)",
                     (int)olen, p);
             return -ENODEV;
         }

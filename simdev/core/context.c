@@ -38,6 +38,19 @@ static void select_codecs(struct sim_ctx *ctx)
     }
 }
 
+/* +slice-based: codecs with a slice-based variant use it, with HOLD_CAPTURE_BUF. */
+static void use_slice_variants(struct sim_ctx *ctx)
+{
+    if (!(ctx->cfg.profile_opts & SIM_PROFILE_OPT_SLICE_BASED))
+        return;
+    for (size_t i = 0; i < ctx->ncodecs; i++) {
+        if (!ctx->codecs[i]->slice_based)
+            continue;
+        ctx->codecs[i] = ctx->codecs[i]->slice_based;
+        ctx->pcodecs[i].hold_capture_buf = true;
+    }
+}
+
 void sim_ctx_reset_formats(struct sim_ctx *ctx)
 {
     ctx->bit_depth = 8;
@@ -152,6 +165,7 @@ int sim_ctx_open(int oflags)
     sim_queue_init(&ctx->cap, V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE);
     ctx->profile = cfg.profile;
     select_codecs(ctx);
+    use_slice_variants(ctx);
     if (ctx->ncodecs == 0) {
         sim_err("profile %s: none of its codecs is built into simdev", ctx->profile->name);
         free(ctx);

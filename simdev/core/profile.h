@@ -80,6 +80,10 @@ enum sim_profile_opt {
     /* REQBUFS(0) on either queue resets both formats to the defaults after open (not a
      * kernel behaviour: a stress mode for "no format cache across sessions"). */
     SIM_PROFILE_OPT_RESET_ON_FREE = 1u << 0,
+    /* Codecs with a slice-based variant (sim_codec.slice_based) use it, with
+     * HOLD_CAPTURE_BUF (e.g. H.264 SLICE_BASED + START_CODE NONE, as cedrus offers it,
+     * on any profile's buffer API). */
+    SIM_PROFILE_OPT_SLICE_BASED = 1u << 1,
 };
 
 const struct sim_profile *sim_profile_find(const char *name, size_t len);

@@ -377,11 +377,11 @@ static VAStatus h264_translate(void *state, struct vareq_codec_frame *f)
     struct h264_va_state *st = state;
     VAPictureParameterBufferH264 pp;
     struct h264_slice_ps ps;
-    struct h264_slice_hdr h0 = {0}, h;
+    struct h264_slice_hdr h0 = {0}, h, hp = {0};
     struct slice_ref *slices;
     VASurfaceID dpb_surface[V4L2_H264_NUM_DPB_ENTRIES];
     unsigned n_slices = 0, l0_def, l1_def;
-    bool start_codes, need_pw = false;
+    bool start_codes, per_slice, need_pw = false;
     char err[160];
     size_t used = 0;
     VAStatus vs;
@@ -433,12 +433,17 @@ static VAStatus h264_translate(void *state, struct vareq_codec_frame *f)
                          ? V4L2_STATELESS_H264_START_CODE_ANNEX_B
                          : V4L2_STATELESS_H264_START_CODE_NONE;
     start_codes = st->start_code == V4L2_STATELESS_H264_START_CODE_ANNEX_B;
-    if (n_slices > 1 && (st->mode == V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED || !start_codes)) {
-        vq_err("h264: %u slices in one picture need FRAME_BASED decoding with Annex B start "
-               "codes (this device offers %s, %s): one request per slice is not implemented",
-               n_slices, st->mode ? "frame-based" : "slice-based only",
-               start_codes ? "Annex B" : "no start codes");
+    /* SLICE_BASED: one request per slice (the core holds the CAPTURE buffer between them) */
+    per_slice = st->mode == V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED;
+    if (n_slices > 1 && !per_slice && !start_codes) {
+        vq_err("h264: %u slices in one picture cannot be delimited in one FRAME_BASED request "
+               "without start codes (the device offers START_CODE_NONE only)", n_slices);
         vs = VA_STATUS_ERROR_UNIMPLEMENTED;
+        goto out;
+    }
+    if (f->part >= (per_slice ? n_slices : 1)) {
+        vq_err("h264: request %u of a picture with %u slices", f->part, n_slices);
+        vs = VA_STATUS_ERROR_OPERATION_FAILED;
         goto out;
     }
 
@@ -476,12 +481,14 @@ static VAStatus h264_translate(void *state, struct vareq_codec_frame *f)
             if (h.slice_type == H264_SLICE_B)
                 l1_def = st->l1_default[pps_id] = (uint8_t)h.num_ref_idx_l1_active_minus1;
             }
-        if (h.has_pw_table && !need_pw) {
+        if (per_slice && i == f->part)
+            hp = h;
+        if (h.has_pw_table && !need_pw && (!per_slice || i == f->part)) {
             need_pw = true;
             fill_pw(&st->pw, &h);
         }
-        /* OUTPUT bytes */
-        {
+        /* OUTPUT bytes: every slice (FRAME_BASED) or the slice of this request */
+        if (!per_slice || i == f->part) {
             size_t need = slices[i].size + (start_codes ? 3 : 0);
             if (need > f->out_cap - used) {
                 vq_err("h264: %zu bytes of slices exceed the OUTPUT buffer (%zu)",
@@ -507,7 +514,10 @@ static VAStatus h264_translate(void *state, struct vareq_codec_frame *f)
     vs = fill_dpb(&st->dec, &pp, f, dpb_surface);
     if (vs != VA_STATUS_SUCCESS)
         goto out;
-    fill_slice_params(&st->slice, &h0, slices[0].sp, dpb_surface);
+    if (per_slice)
+        fill_slice_params(&st->slice, &hp, slices[f->part].sp, dpb_surface);
+    else
+        fill_slice_params(&st->slice, &h0, slices[0].sp, dpb_surface);
     st->dec.nal_ref_idc = (uint16_t)h0.nal_ref_idc;
     st->dec.frame_num = (uint16_t)h0.frame_num;
     st->dec.top_field_order_cnt = pp.CurrPic.TopFieldOrderCnt;
@@ -538,6 +548,7 @@ static VAStatus h264_translate(void *state, struct vareq_codec_frame *f)
                 h0.field_pic, h0.frame_num, pp.pic_fields.bits.field_pic_flag, pp.frame_num);
 
     f->out_used = used;
+    f->more_parts = per_slice && f->part + 1 < n_slices;
     f->n_ctrls = 0;
     for (unsigned i = 0; i < vareq_codec_h264.n_ctrls; i++) {
         struct v4l2_ext_control *c = &f->ctrls[f->n_ctrls];

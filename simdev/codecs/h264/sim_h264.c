@@ -15,10 +15,13 @@
 
 #include <libavcodec/avcodec.h>
 #include <libavutil/frame.h>
+#include <libavutil/dict.h>
 
 #include "../codec.h"
 #include "sim_h264_ctrls.h"
 #include "sim_h264_ps.h"
+#include "sim_h264_rbsp.h"
+#include "sim_h264_slice.h"
 
 #define N_RECORDS 64
 
@@ -32,7 +35,8 @@ struct pic_record {
 };
 
 struct sim_engine {
-    AVCodecContext *avctx;
+    AVCodecContext *avctx; /* opened on the first job (the decode mode decides its flags) */
+    bool chunks;           /* SLICE_BASED: AV_CODEC_FLAG2_CHUNKS, one slice per packet */
     AVPacket *pkt;
     AVFrame *frame;
     struct pic_record rec[N_RECORDS];
@@ -44,6 +48,14 @@ struct sim_engine {
      * pixels are read after the packet, whatever libavcodec's output order decides */
     AVFrame *cur;
     bool cur_valid;
+    /* SLICE_BASED: the picture whose slices arrive one request at a time */
+    bool in_pic, pic_writes;   /* pic_writes: a frame or second field (copied out) */
+    uint64_t pic_ts;
+    unsigned pic_w, pic_h;
+    struct v4l2_ctrl_h264_sps pic_sps;
+    struct v4l2_ctrl_h264_pps pic_pps;
+    struct v4l2_ctrl_h264_scaling_matrix pic_sm;
+    struct v4l2_ctrl_h264_decode_params pic_dec;
 };
 
 static int get_buffer(AVCodecContext *avctx, AVFrame *f, int flags)
@@ -61,33 +73,52 @@ static int get_buffer(AVCodecContext *avctx, AVFrame *f, int flags)
 static struct sim_engine *h264_create(void)
 {
     struct sim_engine *e = calloc(1, sizeof(*e));
-    const AVCodec *c = avcodec_find_decoder(AV_CODEC_ID_H264);
-    if (!e || !c)
-        goto fail;
-    e->avctx = avcodec_alloc_context3(c);
+    if (!e)
+        return NULL;
     e->pkt = av_packet_alloc();
     e->frame = av_frame_alloc();
     e->cur = av_frame_alloc();
-    if (!e->avctx || !e->pkt || !e->frame || !e->cur)
-        goto fail;
+    if (!e->pkt || !e->frame || !e->cur) {
+        av_packet_free(&e->pkt);
+        av_frame_free(&e->frame);
+        av_frame_free(&e->cur);
+        free(e);
+        return NULL;
+    }
+    return e;
+}
+
+/* Opens libavcodec's decoder; slice_based: each packet holds one slice of a picture
+ * (AV_CODEC_FLAG2_CHUNKS: the picture ends when its last macroblock is decoded). */
+static int open_decoder(struct sim_engine *e, bool slice_based)
+{
+    const AVCodec *c = avcodec_find_decoder(AV_CODEC_ID_H264);
+    AVDictionary *opts = NULL;
+    int r;
+    if (!c)
+        return -ENOSYS;
+    e->avctx = avcodec_alloc_context3(c);
+    if (!e->avctx)
+        return -ENOMEM;
     e->avctx->opaque = e;
     e->avctx->get_buffer2 = get_buffer;
     e->avctx->thread_count = 1;
     e->avctx->flags |= AV_CODEC_FLAG_OUTPUT_CORRUPT;
     e->avctx->flags2 |= AV_CODEC_FLAG2_SHOW_ALL;
+    if (slice_based)
+        e->avctx->flags2 |= AV_CODEC_FLAG2_CHUNKS;
     e->avctx->err_recognition = AV_EF_EXPLODE;
-    if (avcodec_open2(e->avctx, c, NULL) < 0)
-        goto fail;
-    return e;
-fail:
-    if (e) {
+    /* no error concealment: a damaged picture must stay damaged (and libavcodec's
+     * concealment misjudges pictures that arrive one slice per packet) */
+    av_dict_set(&opts, "enable_er", "0", 0);
+    r = avcodec_open2(e->avctx, c, &opts);
+    av_dict_free(&opts);
+    if (r < 0) {
         avcodec_free_context(&e->avctx);
-        av_packet_free(&e->pkt);
-        av_frame_free(&e->frame);
-        av_frame_free(&e->cur);
-        free(e);
+        return -EINVAL;
     }
-    return NULL;
+    e->chunks = slice_based;
+    return 0;
 }
 
 static void h264_destroy(struct sim_engine *e)
@@ -122,65 +153,6 @@ static void add_rec(struct sim_engine *e, const struct pic_record *r)
 
 /* ---- the first slice header (7.3.3, up to the POC syntax) ---- */
 
-struct rbsp {
-    const uint8_t *p;
-    size_t n, i;
-    unsigned bit, zeros;
-    uint8_t cur;
-    bool have, err;
-};
-
-static unsigned rb_bit(struct rbsp *r)
-{
-    if (r->err)
-        return 0;
-    if (!r->have || r->bit == 8) {
-        if (r->i >= r->n) {
-            r->err = true;
-            return 0;
-        }
-        uint8_t b = r->p[r->i++];
-        if (r->zeros >= 2 && b == 3) {
-            r->zeros = 0;
-            if (r->i >= r->n) {
-                r->err = true;
-                return 0;
-            }
-            b = r->p[r->i++];
-        }
-        r->zeros = b ? 0 : r->zeros + 1;
-        r->cur = b;
-        r->have = true;
-        r->bit = 0;
-    }
-    return (r->cur >> (7 - r->bit++)) & 1u;
-}
-
-static uint32_t rb_u(struct rbsp *r, unsigned n)
-{
-    uint32_t v = 0;
-    while (n--)
-        v = (v << 1) | rb_bit(r);
-    return v;
-}
-
-static uint32_t rb_ue(struct rbsp *r)
-{
-    unsigned lz = 0;
-    while (!r->err && !rb_bit(r))
-        if (++lz > 31) {
-            r->err = true;
-            return 0;
-        }
-    return lz ? (uint32_t)(((uint64_t)1 << lz) - 1 + rb_u(r, lz)) : 0;
-}
-
-static int32_t rb_se(struct rbsp *r)
-{
-    uint32_t k = rb_ue(r);
-    return (k & 1) ? (int32_t)((k + 1) / 2) : -(int32_t)(k / 2);
-}
-
 #define FAIL(...)                                                                          \
     do {                                                                                   \
         snprintf(err, errlen, "h264: " __VA_ARGS__);                                       \
@@ -192,13 +164,14 @@ static int check_first_slice(const uint8_t *nal, size_t n, const struct v4l2_ctr
                              const struct v4l2_ctrl_h264_decode_params *d, char *err,
                              size_t errlen)
 {
-    struct rbsp r = {.p = nal + 1, .n = n ? n - 1 : 0};
+    struct sim_rbsp r;
     unsigned type, ref_idc, v;
     bool idr, field = false, bottom = false;
     const bool bfpo = pps->flags & V4L2_H264_PPS_FLAG_BOTTOM_FIELD_PIC_ORDER_IN_FRAME_PRESENT;
 
     if (n < 2)
         FAIL("slice NAL unit of %zu bytes", n);
+    sim_rbsp_init(&r, nal + 1, n - 1);
     type = nal[0] & 0x1f;
     ref_idc = (nal[0] >> 5) & 3;
     if (type != 1 && type != 5)
@@ -208,22 +181,22 @@ static int check_first_slice(const uint8_t *nal, size_t n, const struct v4l2_ctr
         FAIL("IDR flag %d, slice NAL type %u", !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC), type);
     if (ref_idc != d->nal_ref_idc)
         FAIL("nal_ref_idc %u in DECODE_PARAMS, %u in the slice", d->nal_ref_idc, ref_idc);
-    (void)rb_ue(&r);             /* first_mb_in_slice */
-    v = rb_ue(&r);               /* slice_type */
+    (void)sim_rbsp_ue(&r);             /* first_mb_in_slice */
+    v = sim_rbsp_ue(&r);               /* slice_type */
     if (v > 9)
         FAIL("slice_type %u", v);
-    v = rb_ue(&r);               /* pic_parameter_set_id */
+    v = sim_rbsp_ue(&r);               /* pic_parameter_set_id */
     if (!r.err && v != pps->pic_parameter_set_id)
         FAIL("slice names PPS %u, the PPS control is %u", v, pps->pic_parameter_set_id);
     if (sps->flags & V4L2_H264_SPS_FLAG_SEPARATE_COLOUR_PLANE)
-        (void)rb_u(&r, 2);
-    v = rb_u(&r, sps->log2_max_frame_num_minus4 + 4u);
+        (void)sim_rbsp_u(&r, 2);
+    v = sim_rbsp_u(&r, sps->log2_max_frame_num_minus4 + 4u);
     if (!r.err && v != d->frame_num)
         FAIL("frame_num %u in DECODE_PARAMS, %u in the slice", d->frame_num, v);
     if (!(sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY)) {
-        field = rb_u(&r, 1);
+        field = sim_rbsp_u(&r, 1);
         if (field)
-            bottom = rb_u(&r, 1);
+            bottom = sim_rbsp_u(&r, 1);
     }
     if (!r.err && (field != !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC) ||
                    bottom != !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BOTTOM_FIELD)))
@@ -231,19 +204,19 @@ static int check_first_slice(const uint8_t *nal, size_t n, const struct v4l2_ctr
              !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC),
              !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BOTTOM_FIELD), field, bottom);
     if (idr) {
-        v = rb_ue(&r);
+        v = sim_rbsp_ue(&r);
         if (!r.err && v != d->idr_pic_id)
             FAIL("idr_pic_id %u in DECODE_PARAMS, %u in the slice", d->idr_pic_id, v);
     }
     if (sps->pic_order_cnt_type == 0) {
         unsigned bits = sps->log2_max_pic_order_cnt_lsb_minus4 + 4u;
         int32_t cur_poc;
-        v = rb_u(&r, bits);
+        v = sim_rbsp_u(&r, bits);
         if (!r.err && v != d->pic_order_cnt_lsb)
             FAIL("pic_order_cnt_lsb %u in DECODE_PARAMS, %u in the slice",
                  d->pic_order_cnt_lsb, v);
         if (bfpo && !field) {
-            int32_t dv = rb_se(&r);
+            int32_t dv = sim_rbsp_se(&r);
             if (!r.err && dv != d->delta_pic_order_cnt_bottom)
                 FAIL("delta_pic_order_cnt_bottom %d in DECODE_PARAMS, %d in the slice",
                      d->delta_pic_order_cnt_bottom, dv);
@@ -257,12 +230,12 @@ static int check_first_slice(const uint8_t *nal, size_t n, const struct v4l2_ctr
             FAIL("POC %d does not end in pic_order_cnt_lsb %u", cur_poc, v);
     } else if (sps->pic_order_cnt_type == 1 &&
                !(sps->flags & V4L2_H264_SPS_FLAG_DELTA_PIC_ORDER_ALWAYS_ZERO)) {
-        int32_t d0 = rb_se(&r);
+        int32_t d0 = sim_rbsp_se(&r);
         if (!r.err && d0 != d->delta_pic_order_cnt0)
             FAIL("delta_pic_order_cnt[0] %d in DECODE_PARAMS, %d in the slice",
                  d->delta_pic_order_cnt0, d0);
         if (bfpo && !field) {
-            int32_t d1 = rb_se(&r);
+            int32_t d1 = sim_rbsp_se(&r);
             if (!r.err && d1 != d->delta_pic_order_cnt1)
                 FAIL("delta_pic_order_cnt[1] %d in DECODE_PARAMS, %d in the slice",
                      d->delta_pic_order_cnt1, d1);
@@ -306,6 +279,22 @@ static int check_dpb(struct sim_engine *e, const struct v4l2_ctrl_h264_sps *sps,
         if ((en->fields & r->fields) != en->fields || !en->fields)
             FAIL("DPB entry %u: fields %u, the buffer holds fields %u", i, en->fields,
                  r->fields);
+        {
+            /* PicNum (8-27, 8-28) / LongTermPicNum (8-29, frame_num holding
+             * long_term_frame_idx); field decoding: the same-parity value 2n+1, or 2n */
+            const bool lt = en->flags & V4L2_H264_DPB_ENTRY_FLAG_LONG_TERM;
+            const int64_t maxfn = 1ll << (sps->log2_max_frame_num_minus4 + 4);
+            int64_t base = lt || en->frame_num <= d->frame_num ? (int64_t)en->frame_num
+                                                                : (int64_t)en->frame_num - maxfn;
+            int64_t pn = (int32_t)en->pic_num;
+            bool ok = (d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC)
+                          ? pn == 2 * base + 1 || pn == 2 * base
+                          : pn == base;
+            if (!ok)
+                FAIL("DPB entry %u (ts %llu): pic_num %lld, frame_num %u gives %lld", i,
+                     (unsigned long long)en->reference_ts, (long long)pn, en->frame_num,
+                     (long long)base);
+        }
         if (!(en->flags & V4L2_H264_DPB_ENTRY_FLAG_LONG_TERM) && en->frame_num != r->frame_num)
             FAIL("DPB entry %u (ts %llu): frame_num %u, the picture decoded there has %u", i,
                  (unsigned long long)en->reference_ts, en->frame_num, r->frame_num);
@@ -352,6 +341,94 @@ static int copy_out(const AVFrame *f, struct sim_picture *dst, char *err, size_t
     return 0;
 }
 
+/* Sends one packet and drains libavcodec's output (ordered by POC, ignored: the picture
+ * is read from e->cur). */
+static int send_au(struct sim_engine *e, uint8_t *au, long n, uint64_t ts, char *err,
+                   size_t errlen)
+{
+    int r;
+    av_packet_unref(e->pkt);
+    e->pkt->data = au;
+    e->pkt->size = (int)n;
+    e->pkt->pts = (int64_t)ts;
+    r = avcodec_send_packet(e->avctx, e->pkt);
+    e->pkt->data = NULL;
+    e->pkt->size = 0;
+    if (r < 0) {
+        snprintf(err, errlen, "h264: libavcodec rejected the access unit (%s)", av_err2str(r));
+        return -EINVAL;
+    }
+    for (;;) {
+        r = avcodec_receive_frame(e->avctx, e->frame);
+        av_frame_unref(e->frame);
+        if (r == AVERROR(EAGAIN))
+            return 0;
+        if (r < 0) {
+            snprintf(err, errlen, "h264: decode failed (%s)", av_err2str(r));
+            return -EINVAL;
+        }
+    }
+}
+
+/* Offset of the first NAL unit: after the start code (ANNEX_B) or 0 (NONE). */
+static int nal_start(const uint8_t *bs, size_t len, bool annex_b, size_t *off)
+{
+    if (!annex_b) {
+        *off = 0;
+        return 0;
+    }
+    if (len >= 4 && !bs[0] && !bs[1] && !bs[2] && bs[3] == 1)
+        *off = 4;
+    else if (len >= 3 && !bs[0] && !bs[1] && bs[2] == 1)
+        *off = 3;
+    else
+        return -1;
+    return 0;
+}
+
+/* SLICE_BASED, a later slice of the picture in the held CAPTURE buffer. */
+static int continue_picture(struct sim_engine *e, const struct sim_decode_job *job,
+                            const uint8_t *nal, size_t nal_len, char *err, size_t errlen)
+{
+    const struct v4l2_ctrl_h264_sps *sps =
+        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_SPS, NULL);
+    const struct v4l2_ctrl_h264_pps *pps =
+        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_PPS, NULL);
+    const struct v4l2_ctrl_h264_scaling_matrix *sm =
+        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_SCALING_MATRIX, NULL);
+    const struct v4l2_ctrl_h264_decode_params *d =
+        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_DECODE_PARAMS, NULL);
+    uint8_t *au;
+    int r;
+
+    if (!e->in_pic || e->pic_ts != job->timestamp)
+        FAIL("slice continues a picture this engine did not start (ts %llu)",
+             (unsigned long long)job->timestamp);
+    /* every slice of a picture carries the picture's controls (7.4.1.2.1: one SPS and
+     * PPS content per picture; DECODE_PARAMS describes the picture) */
+    if (memcmp(sps, &e->pic_sps, sizeof(*sps)) || memcmp(pps, &e->pic_pps, sizeof(*pps)) ||
+        (sm && memcmp(sm, &e->pic_sm, sizeof(*sm))) || memcmp(d, &e->pic_dec, sizeof(*d)))
+        FAIL("SPS/PPS/SCALING_MATRIX/DECODE_PARAMS differ between slices of one picture");
+    au = malloc(nal_len + 3);
+    if (!au)
+        return -ENOMEM;
+    au[0] = 0;
+    au[1] = 0;
+    au[2] = 1;
+    memcpy(au + 3, nal, nal_len);
+    r = send_au(e, au, (long)nal_len + 3, job->timestamp, err, errlen);
+    free(au);
+    if (r < 0)
+        return r;
+    if (!e->cur_valid)
+        FAIL("the decoder started no picture");
+    if (e->pic_writes)
+        return copy_out(e->cur, job->dst, err, errlen);
+    job->dst->width = e->pic_w;
+    job->dst->height = e->pic_h;
+    return 0;
+}
+
 static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, char *err,
                        size_t errlen)
 {
@@ -363,10 +440,17 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
         sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_SCALING_MATRIX, NULL);
     const struct v4l2_ctrl_h264_decode_params *d =
         sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_DECODE_PARAMS, NULL);
+    const struct v4l2_ctrl_h264_slice_params *slp =
+        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_SLICE_PARAMS, NULL);
+    const struct v4l2_ctrl_h264_pred_weights *pw =
+        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_PRED_WEIGHTS, NULL);
     const int32_t *mode = sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_DECODE_MODE, NULL);
     const int32_t *sc = sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_START_CODE, NULL);
+    const bool slice_based = mode && *mode == V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED;
+    const bool annex_b = !sc || *sc == V4L2_STATELESS_H264_START_CODE_ANNEX_B;
     const uint8_t *bs = job->bitstream;
     size_t len = job->len, cap, first_off;
+    struct sim_h264_slice sh;
     uint8_t *au;
     long n;
     int r;
@@ -377,20 +461,35 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
         FAIL("SPS, PPS or DECODE_PARAMS missing");
     if (!bs || len < 2)
         FAIL("empty OUTPUT buffer");
-    if (mode && *mode == V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED) {
-        /* one slice per request; the slice's own header carries what SLICE_PARAMS
-         * repeats; multi-slice pictures in slice-based mode are not modelled */
+    if (!e->avctx) {
+        r = open_decoder(e, slice_based);
+        if (r < 0)
+            FAIL("cannot open libavcodec's H.264 decoder (%d)", r);
+    } else if (e->chunks != slice_based) {
+        FAIL("DECODE_MODE changed inside a decoding context");
     }
-    if (!sc || *sc == V4L2_STATELESS_H264_START_CODE_ANNEX_B) {
-        if (len >= 4 && !bs[0] && !bs[1] && !bs[2] && bs[3] == 1)
-            first_off = 4;
-        else if (len >= 3 && !bs[0] && !bs[1] && bs[2] == 1)
-            first_off = 3;
-        else
-            FAIL("START_CODE is Annex B but the OUTPUT buffer does not start with one");
-    } else {
-        first_off = 0;
+    if (nal_start(bs, len, annex_b, &first_off) < 0)
+        FAIL("START_CODE is Annex B but the OUTPUT buffer does not start with one");
+    if (slice_based) {
+        /* one slice per request: a second start code would be a second NAL unit */
+        if (!slp)
+            FAIL("SLICE_BASED request without SLICE_PARAMS");
+        for (size_t i = first_off; annex_b && i + 3 <= len; i++)
+            if (!bs[i] && !bs[i + 1] && bs[i + 2] == 1)
+                FAIL("SLICE_BASED request with more than one NAL unit");
     }
+    r = check_first_slice(bs + first_off, len - first_off, sps, pps, d, err, errlen);
+    if (r == 0)
+        r = sim_h264_parse_slice(bs + first_off, len - first_off, sps, pps, &sh, err, errlen);
+    if (r == 0)
+        r = sim_h264_check_slice(&sh, slice_based ? slp : NULL, pw, d, err, errlen);
+    if (r < 0)
+        return r;
+    if (slice_based && job->continues_frame)
+        return continue_picture(e, job, bs + first_off, len - first_off, err, errlen);
+    if (slice_based && sh.first_mb != 0)
+        FAIL("first slice of a picture starts at macroblock %u", sh.first_mb);
+
     cap = len + 8192;
     au = malloc(cap);
     if (!au)
@@ -398,16 +497,11 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
     n = sim_h264_write_sps(sps, au, 0, cap, err, errlen);
     if (n >= 0)
         n = sim_h264_write_pps(sps, pps, sm, au, (size_t)n, cap, err, errlen);
-    if (n < 0) {
-        free(au);
-        return (int)n;
-    }
-    r = check_first_slice(bs + first_off, len - first_off, sps, pps, d, err, errlen);
-    if (r == 0)
+    if (n >= 0)
         r = check_dpb(e, sps, d, job->timestamp, err, errlen);
-    if (r < 0) {
+    if (n < 0 || r < 0) {
         free(au);
-        return r;
+        return n < 0 ? (int)n : r;
     }
     if (first_off == 0) {
         au[n++] = 0;
@@ -429,46 +523,39 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
                               ? V4L2_H264_BOTTOM_FIELD_REF
                               : V4L2_H264_TOP_FIELD_REF;
 
-    av_packet_unref(e->pkt);
-    e->pkt->data = au;
-    e->pkt->size = (int)n;
-    e->pkt->pts = (int64_t)job->timestamp;
     if (!field || !e->pending_field)
         e->cur_valid = false;
-    r = avcodec_send_packet(e->avctx, e->pkt);
-    e->pkt->data = NULL;
-    e->pkt->size = 0;
+    e->in_pic = false;
+    r = send_au(e, au, n, job->timestamp, err, errlen);
     free(au);
-    if (r < 0) {
-        snprintf(err, errlen, "h264: libavcodec rejected the access unit (%s)",
-                 av_err2str(r));
-        return -EINVAL;
-    }
-    /* libavcodec's output (ordered by POC) is drained and ignored */
-    for (;;) {
-        r = avcodec_receive_frame(e->avctx, e->frame);
-        av_frame_unref(e->frame);
-        if (r == AVERROR(EAGAIN))
-            break;
-        if (r < 0) {
-            snprintf(err, errlen, "h264: decode failed (%s)", av_err2str(r));
-            return -EINVAL;
-        }
-    }
+    if (r < 0)
+        return r;
     if (!e->cur_valid) {
         snprintf(err, errlen, "h264: the decoder started no picture");
         return -EINVAL;
     }
+    e->pic_w = (sps->pic_width_in_mbs_minus1 + 1u) * 16;
+    e->pic_h = (sps->pic_height_in_map_units_minus1 + 1u) * 16 *
+               ((sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY) ? 1u : 2u);
     /* a frame, or the second field of a pair: the picture is complete */
-    if (!field || (e->pending_field && e->pending.frame_num == rec.frame_num &&
-                   !(e->pending.fields & rec.fields))) {
-        e->cur->width = (int)((sps->pic_width_in_mbs_minus1 + 1u) * 16);
-        e->cur->height = (int)((sps->pic_height_in_map_units_minus1 + 1u) * 16 *
-                               ((sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY) ? 1u : 2u));
+    e->pic_writes = !field || (e->pending_field && e->pending.frame_num == rec.frame_num &&
+                               !(e->pending.fields & rec.fields));
+    if (e->pic_writes) {
+        e->cur->width = (int)e->pic_w;
+        e->cur->height = (int)e->pic_h;
         r = copy_out(e->cur, job->dst, err, errlen);
         if (r < 0)
             return r;
         got = true;
+    }
+    if (slice_based) {
+        e->in_pic = true;
+        e->pic_ts = job->timestamp;
+        e->pic_sps = *sps;
+        e->pic_pps = *pps;
+        if (sm)
+            e->pic_sm = *sm;
+        e->pic_dec = *d;
     }
     if (field && e->pending_field && e->pending.frame_num == rec.frame_num &&
         !(e->pending.fields & rec.fields)) {
@@ -494,9 +581,8 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
     }
     if (!got) {
         /* first field: the frame appears with its second field */
-        job->dst->width = (sps->pic_width_in_mbs_minus1 + 1u) * 16;
-        job->dst->height = (sps->pic_height_in_map_units_minus1 + 1u) * 16 *
-                           ((sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY) ? 1u : 2u);
+        job->dst->width = e->pic_w;
+        job->dst->height = e->pic_h;
     }
     return 0;
 }
@@ -506,7 +592,22 @@ static const struct sim_ref_ts_field h264_ref_ts[] = {
     {V4L2_CID_STATELESS_H264_DECODE_PARAMS, offsetof(struct v4l2_ctrl_h264_decode_params, dpb[1].reference_ts)},
 };
 
+static const struct sim_codec sim_codec_h264_slice = {
+    .name = "h264",
+    .output_pixfmt = V4L2_PIX_FMT_H264_SLICE,
+    .description = "H.264 Parsed Slice Data",
+    .controls = sim_h264_controls_slice,
+    .n_controls = 8,
+    .bit_depths = SIM_BIT_DEPTH(8),
+    .ref_ts = h264_ref_ts,
+    .n_ref_ts = 2,
+    .create = h264_create,
+    .destroy = h264_destroy,
+    .decode = h264_decode,
+};
+
 const struct sim_codec sim_codec_h264 = {
+    .slice_based = &sim_codec_h264_slice,
     .name = "h264",
     .output_pixfmt = V4L2_PIX_FMT_H264_SLICE,
     .description = "H.264 Parsed Slice Data",

@@ -7,5 +7,6 @@
 
 extern const struct sim_ctrl_def sim_h264_controls[];
 extern const size_t sim_h264_n_controls;
+extern const struct sim_ctrl_def sim_h264_controls_slice[]; /* SLICE_BASED, no start codes */
 
 #endif

@@ -37,8 +37,7 @@ void vareq_seam_counts_get(struct vareq_seam_counts *out);
 
 struct vareq_decoder_format {
     uint32_t pixfmt;
-    unsigned min_w, max_w, min_h, max_h;
-    bool size_probed; /* no ENUM_FRAMESIZES: range from TRY_FMT clamping */
+    unsigned min_w, max_w, min_h, max_h; /* ENUM_FRAMESIZES, or TRY_FMT clamping */
     /* CAPTURE formats enumerated after S_FMT(OUTPUT, pixfmt) */
     uint32_t cap_fmts[VAREQ_MAX_CAP_FORMATS];
     unsigned n_cap_fmts;

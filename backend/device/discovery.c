@@ -152,7 +152,6 @@ static void range_from_try_fmt(const struct vareq_sysops *ops, int fd, uint32_t 
             f->max_h = pix.height;
         }
     }
-    f->size_probed = true;
 }
 
 static void range_from_framesizes(const struct vareq_sysops *ops, int fd, uint32_t type,

@@ -23,7 +23,10 @@
  *                before the destroy stay valid; no fd, mapping or buffer left at the end
  *   orphan-reuse a new context on the same surfaces: before decoding they still read the
  *                old frames; decoding into them replaces those (byte-exact), memory flat
- *   stats-exit   VAREQ_STATS_FILE is written at exit() and at dlclose without vaTerminate */
+ *   stats-exit   VAREQ_STATS_FILE is written at exit() and at dlclose without vaTerminate
+ * argv[3] (optional): the codec, vp9 (default) or vp8 (hold, hold-bound, export-once,
+ * resize, resize-stream, threads: e.g. on simdev's single-planar cedrus profile, which has
+ * no VP9). */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <sys/wait.h>
@@ -710,12 +713,19 @@ int main(int argc, char **argv)
 
     if (argc < 3) {
         fprintf(stderr, "usage: %s DRIVER.so hold|hold-bound|export-once|memory|resize|resize-stream|threads|"
-                "orphan|orphan-reuse|stats-exit\n",
+                "orphan|orphan-reuse|stats-exit [vp9|vp8]\n",
                 argv[0]);
         return 2;
     }
     driver_path = argv[1];
     mode = argv[2];
+    /* optional codec (default VP9): vp8 runs the pool, export and resize modes on VP8 */
+    if (argc > 3 && !strcmp(argv[3], "vp8"))
+        vc_set_codec(VC_VP8);
+    else if (argc > 3 && strcmp(argv[3], "vp9")) {
+        fprintf(stderr, "unknown codec %s (vp8, vp9)\n", argv[3]);
+        return 2;
+    }
     setenv("VAREQ_DEVICE", "sim", 0);
     if (!strcmp(mode, "hold")) {
         setenv("VAREQ_POOL_POLICY", "decoupled", 1);

@@ -13,6 +13,18 @@
 
 _Atomic int vc_failures;
 
+static enum vc_codec vc_codec = VC_VP9; /* written once by main before any thread */
+
+void vc_set_codec(enum vc_codec c)
+{
+    vc_codec = c;
+}
+
+enum vc_codec vc_get_codec(void)
+{
+    return vc_codec;
+}
+
 typedef VAStatus (*init_fn)(VADriverContextP);
 
 int vc_open(struct vc_driver *d, const char *path)
@@ -59,7 +71,8 @@ int vc_encode(struct vc_stream *s, unsigned w, unsigned h, int n, int kf_dist, i
     if (!nf)
         return -1;
     s->f = nf;
-    if (vpx_codec_enc_config_default(vpx_codec_vp9_cx(), &cfg, 0))
+    vpx_codec_iface_t *cx = vc_codec == VC_VP8 ? vpx_codec_vp8_cx() : vpx_codec_vp9_cx();
+    if (vpx_codec_enc_config_default(cx, &cfg, 0))
         return -1;
     cfg.g_w = w;
     cfg.g_h = h;
@@ -67,7 +80,7 @@ int vc_encode(struct vc_stream *s, unsigned w, unsigned h, int n, int kf_dist, i
     cfg.rc_target_bitrate = w * h / 200 + 100;
     cfg.kf_max_dist = (unsigned)kf_dist;
     cfg.g_threads = 1;
-    if (vpx_codec_enc_init(&enc, vpx_codec_vp9_cx(), &cfg, 0))
+    if (vpx_codec_enc_init(&enc, cx, &cfg, 0))
         return -1;
     vpx_codec_control(&enc, VP8E_SET_CPUUSED, 8);
     vpx_img_alloc(&img, VPX_IMG_FMT_I420, w, h, 1);
@@ -131,9 +144,14 @@ int vc_dec_init(struct vc_dec *d, struct vc_driver *drv, unsigned w, unsigned h,
     for (int i = 0; i < 8; i++)
         d->slots[i] = VA_INVALID_SURFACE;
     vp9_parser_init(&d->ps);
-    if (vpx_codec_dec_init(&d->ref, vpx_codec_vp9_dx(), NULL, 0))
+    d->vp8 = vc_codec == VC_VP8;
+    vp8_parser_init(&d->ps8);
+    for (int i = 0; i < 3; i++)
+        d->ref8[i] = VA_INVALID_SURFACE;
+    if (vpx_codec_dec_init(&d->ref, d->vp8 ? vpx_codec_vp8_dx() : vpx_codec_vp9_dx(), NULL, 0))
         return -1;
-    if (vt->vaCreateConfig(ctx, VAProfileVP9Profile0, VAEntrypointVLD, NULL, 0, &d->cfg))
+    if (vt->vaCreateConfig(ctx, d->vp8 ? VAProfileVP8Version0_3 : VAProfileVP9Profile0,
+                           VAEntrypointVLD, NULL, 0, &d->cfg))
         return -1;
     if (vt->vaCreateSurfaces2(ctx, VA_RT_FORMAT_YUV420, surf_w ? surf_w : w,
                               surf_h ? surf_h : h, d->surf, (unsigned)d->n_surf, NULL, 0))
@@ -156,6 +174,113 @@ void vc_dec_fini(struct vc_dec *d)
     vpx_codec_destroy(&d->ref);
 }
 
+/* VP8 through VA as ffmpeg does it: the frame without its tag (3 bytes, + 7 for a
+ * keyframe), the header's bool-coder state and partition sizes in the parameters; the
+ * client tracks last/golden/altref surfaces (RFC 6386 9.7-9.8, libvpx's order). */
+static VAStatus decode_vp8(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID *out)
+{
+    struct VADriverVTable *vt = &d->drv->vt;
+    VADriverContextP ctx = &d->drv->ctx;
+    struct vp8_frame_info fi;
+    const struct v4l2_ctrl_vp8_frame *c = &fi.ctrl;
+    VAPictureParameterBufferVP8 pp;
+    VASliceParameterBufferVP8 sp;
+    VABufferID bufs[3];
+    VASurfaceID target = VA_INVALID_SURFACE, old[3];
+    VAStatus st;
+    size_t tag_len;
+    char err[128];
+    vpx_codec_iter_t it = NULL;
+
+    if (vp8_parse_frame(&d->ps8, fr->data, fr->size, &fi, err, sizeof(err)) != 0) {
+        fprintf(stderr, "vp8 parse: %s\n", err);
+        return VA_STATUS_ERROR_INVALID_PARAMETER;
+    }
+    tag_len = fi.key ? 10 : 3;
+    if (fi.key) {
+        d->w8 = fi.width;
+        d->h8 = fi.height;
+    }
+    for (int s = 0; s < d->n_surf && target == VA_INVALID_SURFACE; s++)
+        if (d->surf[s] != d->last && d->surf[s] != d->ref8[0] && d->surf[s] != d->ref8[1] &&
+            d->surf[s] != d->ref8[2])
+            target = d->surf[s];
+    if (target == VA_INVALID_SURFACE || fr->size <= tag_len)
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    d->fw = d->w8;
+    d->fh = d->h8;
+    d->is_key = fi.key;
+    memset(&pp, 0, sizeof(pp));
+    pp.frame_width = d->w8;
+    pp.frame_height = d->h8;
+    pp.last_ref_frame = fi.key ? VA_INVALID_SURFACE : d->ref8[0];
+    pp.golden_ref_frame = fi.key ? VA_INVALID_SURFACE : d->ref8[1];
+    pp.alt_ref_frame = fi.key ? VA_INVALID_SURFACE : d->ref8[2];
+    pp.out_of_loop_frame = VA_INVALID_SURFACE;
+    pp.pic_fields.bits.key_frame = !fi.key; /* 0 = keyframe, as in the frame tag */
+    pp.pic_fields.bits.version = fi.version;
+    pp.pic_fields.bits.sign_bias_golden = !!(c->flags & V4L2_VP8_FRAME_FLAG_SIGN_BIAS_GOLDEN);
+    pp.pic_fields.bits.sign_bias_alternate = !!(c->flags & V4L2_VP8_FRAME_FLAG_SIGN_BIAS_ALT);
+    pp.prob_skip_false = c->prob_skip_false;
+    pp.prob_intra = c->prob_intra;
+    pp.prob_last = c->prob_last;
+    pp.prob_gf = c->prob_gf;
+    pp.bool_coder_ctx.range = c->coder_state.range;
+    pp.bool_coder_ctx.value = c->coder_state.value;
+    pp.bool_coder_ctx.count = c->coder_state.bit_count;
+    memset(&sp, 0, sizeof(sp));
+    sp.slice_data_size = (uint32_t)(fr->size - tag_len);
+    sp.slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
+    sp.macroblock_offset = c->first_part_header_bits;
+    sp.num_of_partitions = (uint8_t)(fi.num_dct_parts + 1);
+    sp.partition_size[0] = fi.first_part_size - (c->first_part_header_bits + 7) / 8;
+    for (unsigned i = 0; i < fi.num_dct_parts && i < 8; i++)
+        sp.partition_size[i + 1] = fi.dct_part_sizes[i];
+    if (vt->vaCreateBuffer(ctx, d->vctx, VAPictureParameterBufferType, sizeof(pp), 1, &pp,
+                           &bufs[0]) ||
+        vt->vaCreateBuffer(ctx, d->vctx, VASliceParameterBufferType, sizeof(sp), 1, &sp,
+                           &bufs[1]) ||
+        vt->vaCreateBuffer(ctx, d->vctx, VASliceDataBufferType, sp.slice_data_size, 1,
+                           fr->data + tag_len, &bufs[2]))
+        return VA_STATUS_ERROR_ALLOCATION_FAILED;
+    st = vt->vaBeginPicture(ctx, d->vctx, target);
+    if (st == VA_STATUS_SUCCESS)
+        st = vt->vaRenderPicture(ctx, d->vctx, bufs, 3);
+    if (st == VA_STATUS_SUCCESS)
+        st = vt->vaEndPicture(ctx, d->vctx);
+    for (int b = 0; b < 3; b++)
+        vt->vaDestroyBuffer(ctx, bufs[b]);
+    memcpy(old, d->ref8, sizeof(old));
+    if (fi.key) {
+        d->ref8[0] = d->ref8[1] = d->ref8[2] = target;
+    } else {
+        /* libvpx swap_frame_buffers: altref copy, then golden copy (sees the new altref),
+         * then the refreshes */
+        if (fi.copy_to_alt == 1)
+            d->ref8[2] = old[0];
+        else if (fi.copy_to_alt == 2)
+            d->ref8[2] = old[1];
+        if (fi.copy_to_golden == 1)
+            d->ref8[1] = old[0];
+        else if (fi.copy_to_golden == 2)
+            d->ref8[1] = d->ref8[2];
+        if (fi.refresh_golden)
+            d->ref8[1] = target;
+        if (fi.refresh_alt)
+            d->ref8[2] = target;
+        if (fi.refresh_last)
+            d->ref8[0] = target;
+    }
+    d->last = target;
+    if (st == VA_STATUS_SUCCESS)
+        st = vt->vaSyncSurface(ctx, target);
+    vpx_codec_decode(&d->ref, fr->data, (unsigned)fr->size, NULL, 0);
+    d->refimg = vpx_codec_get_frame(&d->ref, &it);
+    if (out)
+        *out = target;
+    return st;
+}
+
 VAStatus vc_decode(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID *out)
 {
     struct VADriverVTable *vt = &d->drv->vt;
@@ -169,6 +294,8 @@ VAStatus vc_decode(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID *out
     char err[128];
     vpx_codec_iter_t it = NULL;
 
+    if (d->vp8)
+        return decode_vp8(d, fr, out);
     if (vp9_parse_frame(&d->ps, fr->data, fr->size, &hdr, err, sizeof(err)) != 0) {
         fprintf(stderr, "parse: %s\n", err);
         return VA_STATUS_ERROR_INVALID_PARAMETER;

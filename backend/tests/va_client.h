@@ -12,6 +12,7 @@
 #include <va/va_drmcommon.h>
 #include <vpx/vpx_decoder.h>
 
+#include "vp8_parser.h"
 #include "vp9_parser.h"
 
 extern _Atomic int vc_failures;
@@ -44,6 +45,12 @@ struct vc_stream {
     int n;
 };
 
+/* The codec vc_encode and vc_dec use: VP9 (default) or VP8. Set once, in main, before any
+ * stream is encoded or decoder created. */
+enum vc_codec { VC_VP9, VC_VP8 };
+void vc_set_codec(enum vc_codec c);
+enum vc_codec vc_get_codec(void);
+
 /* n frames at w x h (keyframe every kf_dist), content depends on seed. Appends to s. */
 int vc_encode(struct vc_stream *s, unsigned w, unsigned h, int n, int kf_dist, int seed);
 void vc_stream_free(struct vc_stream *s);
@@ -60,6 +67,10 @@ struct vc_dec {
     VASurfaceID last;
     unsigned w, h;     /* context size */
     struct vp9_parser_state ps;
+    bool vp8;
+    struct vp8_parser_state ps8;
+    VASurfaceID ref8[3];  /* VP8 last, golden, altref */
+    unsigned w8, h8;      /* VP8 size of the last keyframe */
     vpx_codec_ctx_t ref;
     vpx_image_t *refimg; /* libvpx output of the last decoded frame */
     unsigned fw, fh;     /* size of the last frame */

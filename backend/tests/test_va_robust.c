@@ -14,7 +14,8 @@
  *                  CAPTURE buffer ERROR flag, requests completing late or never, the device
  *                  disappearing): the VA call returns an error status, the driver logs an
  *                  error line, the context stays usable and the next keyframe decodes
- *                  byte-exact (device gone: a new context after the device is back) */
+ *                  byte-exact (device gone: a new context after the device is back)
+ * argv[3] (optional): the codec of the streams, vp9 (default) or vp8. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -519,11 +520,18 @@ int main(int argc, char **argv)
     const char *mode;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: %s DRIVER.so fence|fence-timeout|faults\n", argv[0]);
+        fprintf(stderr, "usage: %s DRIVER.so fence|fence-timeout|faults [vp9|vp8]\n", argv[0]);
         return 2;
     }
     driver_path = argv[1];
     mode = argv[2];
+    /* optional codec of the streams (default VP9) */
+    if (argc > 3 && !strcmp(argv[3], "vp8"))
+        vc_set_codec(VC_VP8);
+    else if (argc > 3 && strcmp(argv[3], "vp9")) {
+        fprintf(stderr, "unknown codec %s (vp8, vp9)\n", argv[3]);
+        return 2;
+    }
     setenv("VAREQ_DEVICE", "sim", 0);
     if (!strcmp(mode, "fence")) {
         test_fence();

@@ -6,13 +6,13 @@ import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { buildCorpus } from './corpora/generate.js';
-import { conform, plainSuites, type SuiteSpec } from './conform.js';
+import { CONFORM_CLIENTS, conform, plainSuites, type ConformClient, type SuiteSpec } from './conform.js';
 import { loadSet } from './confset.js';
-import { checkDriverBuilt, deviceKind, parseEnvPairs } from './driver.js';
+import { checkDriverBuilt, parseDevice, parseEnvPairs } from './driver.js';
 import { EXIT, EnvironmentError, UsageError, errorMessage } from './errors.js';
 import { buildDir, cacheDir, vectorsDir } from './paths.js';
 import { probe, renderProbe } from './probe.js';
-import { bench } from './bench.js';
+import { BENCH_CLIENTS, bench, type BenchClient } from './bench.js';
 import { renderBench } from './report/benchtable.js';
 import { buildReport, writeReport } from './report/document.js';
 import { readResult, toResult, writeJsonReport } from './report/json.js';
@@ -43,7 +43,7 @@ interface ConformFlags {
   junit?: string;
   keepOutput?: string;
   cacheDir?: string;
-  client: 'ffmpeg' | 'mpv';
+  client: ConformClient;
   mpv: string;
   filter?: string;
   timeout: number;
@@ -81,7 +81,11 @@ let exitCode: number = EXIT.ok;
 
 interface BenchFlags {
   json?: string;
+  device?: string;
   frames: number;
+  shortFrames: number;
+  client: string[];
+  codec: string[];
   runs: number;
   buildDir?: string;
   ffmpeg: string;
@@ -92,18 +96,27 @@ interface BenchFlags {
 
 async function runBench(flags: BenchFlags): Promise<void> {
   const extraEnv = parseEnvPairs(flags.env);
-  const device = deviceKind(extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
+  const choice = parseDevice(flags.device, extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
+  const device = choice.label;
   const bDir = flags.buildDir ? path.resolve(flags.buildDir) : buildDir();
-  const setup = { buildDir: bDir, device, extraEnv };
+  const setup = { buildDir: bDir, device: choice.kind, deviceEnv: choice.env, extraEnv };
   checkDriverBuilt(setup);
+  const clients = flags.client.length ? flags.client : [...BENCH_CLIENTS];
+  for (const c of clients) if (!(BENCH_CLIENTS as readonly string[]).includes(c)) throw new UsageError(`--client ${c}: expected one of ${BENCH_CLIENTS.join(', ')}`);
+  const codecs = flags.codec.map((c) => c.toUpperCase().replace('.', ''));
+  for (const c of codecs) if (!['VP9', 'H264', 'AV1'].includes(c)) throw new UsageError(`--codec ${c}: expected VP9, H264 or AV1`);
+  if (flags.shortFrames >= flags.frames) throw new UsageError(`--short-frames ${flags.shortFrames} must be less than --frames ${flags.frames}`);
   const r = await bench({ driver: setup, ffmpeg: flags.ffmpeg, hwaccelDevice: flags.hwaccelDevice, streamsDir: path.join(bDir, 'bench'), frames: flags.frames,
+    shortFrames: flags.shortFrames, clients: clients as BenchClient[], ...(codecs.length ? { codecs } : {}),
     runs: flags.runs, timeoutMs: flags.timeout * 1000, log: (l) => void process.stderr.write(l + '\n') });
   process.stdout.write(renderBench(r.rows, r.skipped) + '\n');
   if (flags.json) {
     await mkdir(path.dirname(path.resolve(flags.json)), { recursive: true });
-    await writeFile(flags.json, JSON.stringify({ tool: 'vareq bench', created: new Date().toISOString(), device, frames: flags.frames, runs: flags.runs, rows: r.rows, skipped: r.skipped }, null, 2) + '\n');
+    await writeFile(flags.json, JSON.stringify({ tool: 'vareq bench', created: new Date().toISOString(), device, frames: flags.frames, short_frames: flags.shortFrames,
+      runs: flags.runs, rows: r.rows, skipped: r.skipped }, null, 2) + '\n');
   }
-  if (r.rows.some((x) => !x.hw.through_driver)) exitCode = EXIT.failures;
+  // A client the environment cannot run is reported, not failed; a decode that did not go through the driver fails.
+  if (r.rows.some((x) => x.unavailable === null && !x.through_driver)) exitCode = EXIT.failures;
 }
 
 interface ProbeFlags {
@@ -116,8 +129,8 @@ interface ProbeFlags {
 
 async function runProbe(flags: ProbeFlags): Promise<void> {
   const extraEnv = parseEnvPairs(flags.env);
-  const device = deviceKind(flags.device ?? extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
-  const setup = { buildDir: flags.buildDir ? path.resolve(flags.buildDir) : buildDir(), device, extraEnv };
+  const choice = parseDevice(flags.device, extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
+  const setup = { buildDir: flags.buildDir ? path.resolve(flags.buildDir) : buildDir(), device: choice.kind, deviceEnv: choice.env, extraEnv };
   checkDriverBuilt(setup);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vareq-probe-'));
   try {
@@ -140,7 +153,7 @@ async function runReport(files: string[], flags: ReportFlags): Promise<void> {
 
 async function runConform(flags: ConformFlags): Promise<void> {
   const extraEnv = parseEnvPairs(flags.env);
-  const device = deviceKind(flags.device ?? extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
+  const choice = parseDevice(flags.device, extraEnv['VAREQ_DEVICE'] ?? process.env['VAREQ_DEVICE']);
   const bDir = flags.buildDir ? path.resolve(flags.buildDir) : buildDir();
   const interactive = flags.progress && process.stderr.isTTY === true;
   const set = flags.set ? loadSet(flags.set) : null;
@@ -156,7 +169,7 @@ async function runConform(flags: ConformFlags): Promise<void> {
     filter: flags.filter,
     timeoutSeconds: flags.timeout,
     jobs: flags.jobs,
-    driver: { buildDir: bDir, device, extraEnv },
+    driver: { buildDir: bDir, device: choice.kind, deviceEnv: choice.env, extraEnv },
     ffmpeg: flags.ffmpeg,
     client: flags.client,
     mpv: flags.mpv,
@@ -179,7 +192,7 @@ async function runConform(flags: ConformFlags): Promise<void> {
   const suitesRun = report.suites.filter((s) => s.enabled).length;
   process.stdout.write(renderTable(report, { color: flags.color && process.stdout.isTTY === true, showSuite: suitesRun > 1 }) + '\n');
   if (flags.json) {
-    await writeJsonReport(flags.json, toResult(report, { device, build_dir: bDir, env: extraEnv, set: set ? { name: set.name, file: set.file } : null, duration_ms: Date.now() - started }));
+    await writeJsonReport(flags.json, toResult(report, { device: choice.kind, build_dir: bDir, env: { ...choice.env, ...extraEnv }, set: set ? { name: set.name, file: set.file } : null, duration_ms: Date.now() - started }));
   }
   if (flags.junit) await writeJunit(flags.junit, report);
   const failed = report.expectations ? !report.expectations.held : report.summary.fail + report.summary.error > 0;
@@ -229,10 +242,10 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .option('-e, --env <KEY=VAL>', 'extra environment for the client (repeatable), e.g. VAREQ_SIM_FAULTS=...', collect, [])
     .option('--build-dir <dir>', 'meson build directory holding the driver (default: <repo>/build or VAREQ_BUILD_DIR)')
     .option('--cache-dir <dir>', 'software reference cache (default: <build>/cache)')
-    .addOption(new Option('--device <kind>', 'sim (simdev via the preload library) or kernel (real /dev/video*)').choices(['sim', 'kernel']))
+    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
     .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
     .option('--ffmpeg <path>', 'ffmpeg binary (client and software reference)', 'ffmpeg')
-    .addOption(new Option('--client <name>', 'client that decodes through the driver').choices(['ffmpeg', 'mpv']).default('ffmpeg'))
+    .addOption(new Option('--client <name>', 'client that decodes through the driver: ffmpeg (copy-back), ffmpeg-export (DRM PRIME export, frames read from the dma-buf), mpv').choices([...CONFORM_CLIENTS]).default('ffmpeg'))
     .option('--mpv <path>', 'mpv binary (--client mpv)', 'mpv')
     .option('--no-progress', 'no progress output on stderr')
     .option('--no-color', 'no colours in the table')
@@ -245,7 +258,7 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .command('probe')
     .description('V4L2 decoders (media/video nodes, driver), OUTPUT formats with their CAPTURE formats, and the VA profiles the driver advertises')
     .option('--json', 'print JSON', false)
-    .addOption(new Option('--device <kind>', 'sim (simdev via the preload library) or kernel (real /dev/media*, /dev/video*)').choices(['sim', 'kernel']))
+    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
     .option('--build-dir <dir>', 'meson build directory holding the driver')
     .option('--hwaccel-device <node>', 'DRM render node for vainfo', '/dev/dri/renderD128')
     .option('-e, --env <KEY=VAL>', 'extra environment (repeatable), e.g. VAREQ_SIM_PROFILE=rkvdec', collect, [])
@@ -257,9 +270,13 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .command('bench')
     .description('1080p VP9/H.264/AV1 streams: decode through the driver on simdev vs the software decoder alone (CPU, wall, peak RSS, driver counters)')
     .option('--json <out>', 'write the rows as JSON')
-    .option('--frames <n>', 'frames per generated stream', positiveInt, 60)
+    .option('--frames <n>', 'frames per generated stream (the long run)', positiveInt, 2000)
+    .option('--short-frames <n>', 'frames of the short run (peak RSS/fds and the steady-state ioctl baseline)', positiveInt, 200)
+    .option('--client <name>', `client (repeatable): ${BENCH_CLIENTS.join(', ')}; default all`, collect, [])
+    .option('--codec <name>', 'codec (repeatable): VP9, H264, AV1; default all', collect, [])
     .option('--runs <n>', 'runs per side (the least CPU time is kept)', positiveInt, 1)
     .option('--build-dir <dir>', 'meson build directory holding the driver (streams are cached in <build>/bench)')
+    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
     .option('--ffmpeg <path>', 'ffmpeg binary', 'ffmpeg')
     .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
     .option('--timeout <s>', 'per-decode timeout in seconds', positiveNumber, 600)

@@ -6,8 +6,8 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { outcomeOf, summarizeExpectations, type KnownNonPass } from './confset.js';
 import { checkDriverBuilt, clientEnv, type DriverSetup } from './driver.js';
-import { UsageError, errorMessage } from './errors.js';
-import { decodeHw, probeDecline, referenceFrames } from './ffmpeg.js';
+import { EnvironmentError, UsageError, errorMessage } from './errors.js';
+import { decodeHw, exportPathProblem, probeDecline, referenceFrames } from './ffmpeg.js';
 import { decodeMpv, mpvVersion } from './mpv.js';
 import type { FrameMd5 } from './md5.js';
 import { readOfficialMd5, type OfficialFrame } from './officialmd5.js';
@@ -34,8 +34,8 @@ export interface ConformOptions {
   jobs: number;
   driver: DriverSetup;
   ffmpeg: string;
-  /** The client that decodes through the driver (default ffmpeg). */
-  client?: 'ffmpeg' | 'mpv';
+  /** The client that decodes through the driver (default ffmpeg; ffmpeg-export: DRM PRIME export path). */
+  client?: ConformClient;
   mpv?: string;
   hwaccelDevice: string;
   cacheDir: string;
@@ -46,6 +46,9 @@ export interface ConformOptions {
   onStart?: (total: number) => void;
   onVector?: (r: VectorReport, done: number, total: number) => void;
 }
+
+export type ConformClient = 'ffmpeg' | 'ffmpeg-export' | 'mpv';
+export const CONFORM_CLIENTS: readonly ConformClient[] = ['ffmpeg', 'ffmpeg-export', 'mpv'];
 
 export const plainSuites = (args: readonly string[]): SuiteSpec[] => args.map((arg) => ({ arg, enabled: true, note: null }));
 
@@ -77,7 +80,7 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
     } catch (err) {
       return report({ verdict: 'error', reason: `software reference decode failed: ${errorMessage(err).split('\n')[0] ?? ''}` });
     }
-    if (v.frameMd5Path && (o.client ?? 'ffmpeg') === 'ffmpeg') {
+    if (v.frameMd5Path && (o.client ?? 'ffmpeg') !== 'mpv') {
       try {
         official = await readOfficialMd5(v.frameMd5Path);
       } catch (err) {
@@ -97,7 +100,8 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
       keep = { raw: v.outputFormat !== '' ? path.join(dir, `${safeName(v.name)}.${v.outputFormat}`) : null, framemd5: path.join(dir, `${safeName(v.name)}.framemd5`) };
     }
     const hwOpts = { ffmpeg: o.ffmpeg, env, hwaccelDevice: o.hwaccelDevice, timeoutMs, workDir, keepRawFile: keep?.raw ?? undefined };
-    const hw = o.client === 'mpv' ? await decodeMpv(v, { ...hwOpts, mpv: o.mpv ?? 'mpv' }) : await decodeHw(v, hwOpts);
+    const hw = o.client === 'mpv' ? await decodeMpv(v, { ...hwOpts, mpv: o.mpv ?? 'mpv' })
+      : await decodeHw(v, { ...hwOpts, path: o.client === 'ffmpeg-export' ? 'export' : 'copy-back' });
     if (keep?.framemd5) {
       await copyFile(path.join(workDir, 'hw.framemd5'), keep.framemd5).catch(() => {
         if (keep) keep.framemd5 = null;
@@ -144,6 +148,15 @@ export async function conform(o: ConformOptions): Promise<ConformReport> {
   await ffmpegVersion(o.ffmpeg);
   if (o.client === 'mpv') await mpvVersion(o.mpv);
   checkDriverBuilt(o.driver);
+  if (o.client === 'ffmpeg-export') {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vareq-export-'));
+    try {
+      const problem = await exportPathProblem(o.ffmpeg, o.hwaccelDevice, clientEnv(o.driver, path.join(dir, 'stats.json')));
+      if (problem) throw new EnvironmentError(`--client ffmpeg-export: ffmpeg cannot open a DRM device on ${o.hwaccelDevice}: ${problem}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
   const total = loaded.reduce((n, l) => n + (l.suite?.vectors.filter((v) => isMatch(v.name)).length ?? 0), 0);
   o.onStart?.(total);
   let done = 0;

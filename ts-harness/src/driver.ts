@@ -1,5 +1,5 @@
 /** The environment that makes a client load vareq's driver (and, on simdev, the fake render node). */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, UsageError } from './errors.js';
 
@@ -8,6 +8,8 @@ export type DeviceKind = 'sim' | 'kernel';
 export interface DriverSetup {
   buildDir: string;
   device: DeviceKind;
+  /** Variables that select the device (from --device), applied before extraEnv. */
+  deviceEnv?: Record<string, string>;
   /** Extra variables (--env KEY=VAL), applied last. */
   extraEnv: Record<string, string>;
 }
@@ -28,6 +30,63 @@ export function deviceKind(raw: string | undefined): DeviceKind {
   throw new EnvironmentError(`VAREQ_DEVICE=${raw}: expected sim or kernel`);
 }
 
+/** simdev's device profiles (simdev/core/profile.c, docs/simdev.md) and their options. */
+export const SIM_PROFILES = ['generic', 'rkvdec', 'hantro', 'cedrus'] as const;
+export const SIM_PROFILE_OPTIONS = ['reset-on-free'] as const;
+
+export interface DeviceChoice {
+  kind: DeviceKind;
+  /** What was chosen, for reports: "sim", "sim:rkvdec", "kernel", "/dev/media1". */
+  label: string;
+  env: Record<string, string>;
+}
+
+/** Media nodes present on this machine (/dev/mediaN). */
+export function kernelMediaNodes(devDir = '/dev'): string[] {
+  try {
+    return readdirSync(devDir).filter((f) => /^media\d+$/.test(f)).map((f) => path.join(devDir, f)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * --device: sim | sim:<profile>[+reset-on-free] | kernel | auto | /dev/mediaN. A malformed value is a
+ * UsageError (exit 2); a media node that does not exist is an EnvironmentError (exit 3). Without
+ * --device, VAREQ_DEVICE (sim or kernel) decides, sim by default. auto = the kernel's decoders when
+ * the machine has media nodes, simdev otherwise.
+ */
+export function parseDevice(raw: string | undefined, fallback: string | undefined, mediaNodes: () => string[] = kernelMediaNodes): DeviceChoice {
+  if (raw === undefined) {
+    const kind = deviceKind(fallback);
+    return { kind, label: kind, env: {} };
+  }
+  if (raw === 'sim') return { kind: 'sim', label: 'sim', env: { VAREQ_DEVICE: 'sim' } };
+  if (raw === 'kernel') return { kind: 'kernel', label: 'kernel', env: { VAREQ_DEVICE: 'kernel' } };
+  if (raw === 'auto') {
+    const nodes = mediaNodes();
+    return nodes.length > 0
+      ? { kind: 'kernel', label: 'kernel', env: { VAREQ_DEVICE: 'kernel' } }
+      : { kind: 'sim', label: 'sim', env: { VAREQ_DEVICE: 'sim' } };
+  }
+  const sim = /^sim:([a-z0-9-]+)(?:\+([a-z-]+))?$/.exec(raw);
+  if (sim) {
+    const [, profile = '', option] = sim;
+    if (!(SIM_PROFILES as readonly string[]).includes(profile)) {
+      throw new UsageError(`--device ${raw}: unknown simdev profile "${profile}" (expected one of ${SIM_PROFILES.join(', ')})`);
+    }
+    if (option !== undefined && !(SIM_PROFILE_OPTIONS as readonly string[]).includes(option)) {
+      throw new UsageError(`--device ${raw}: unknown profile option "${option}" (expected ${SIM_PROFILE_OPTIONS.join(', ')})`);
+    }
+    return { kind: 'sim', label: raw, env: { VAREQ_DEVICE: 'sim', VAREQ_SIM_PROFILE: option ? `${profile}+${option}` : profile } };
+  }
+  if (/^\/dev\/media\d+$/.test(raw)) {
+    if (!existsSync(raw)) throw new EnvironmentError(`--device ${raw}: no such media node`);
+    return { kind: 'kernel', label: raw, env: { VAREQ_DEVICE: 'kernel', LIBVA_V4L2_REQUEST_MEDIA_PATH: raw } };
+  }
+  throw new UsageError(`--device ${raw}: expected sim, sim:<profile> (${SIM_PROFILES.join(', ')}), kernel, auto or /dev/mediaN`);
+}
+
 /** Throws EnvironmentError when the driver (and for simdev the preload library) is not built. */
 export function checkDriverBuilt(setup: DriverSetup): void {
   const drv = driverLibrary(setup.buildDir);
@@ -46,6 +105,7 @@ export function clientEnv(setup: DriverSetup, statsFile: string, base: NodeJS.Pr
   env['LIBVA_DRIVER_NAME'] = DRIVER_NAME;
   env['VAREQ_DEVICE'] = setup.device;
   env['VAREQ_STATS_FILE'] = statsFile;
+  if (setup.deviceEnv) Object.assign(env, setup.deviceEnv);
   if (setup.device === 'sim') {
     const pre = preloadLibrary(setup.buildDir);
     env['LD_PRELOAD'] = env['LD_PRELOAD'] ? `${pre}:${env['LD_PRELOAD']}` : pre;

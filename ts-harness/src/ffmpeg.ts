@@ -39,7 +39,12 @@ export interface HwDecodeResult extends ProcessOutcome {
   parseProblem: string | null;
 }
 
+/** How the client takes frames from the driver: vaGetImage copies, or DRM PRIME export + mapping. */
+export type HwPath = 'copy-back' | 'export';
+
 export interface HwDecodeOptions {
+  /** copy-back (default) or export. */
+  path?: HwPath;
   ffmpeg: string;
   env: Record<string, string>;
   hwaccelDevice: string;
@@ -62,16 +67,23 @@ export function clipLines(text: string, head = 20, tail = 30): string {
  * output in the suite's output_format on stdout (whole-output MD5), and, when the vector has
  * official per-frame MD5s, a per-frame MD5 of I420 frames.
  */
-export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File: string, i420FrameMd5File?: string): string[] {
+export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File: string, i420FrameMd5File?: string, path: HwPath = 'copy-back'): string[] {
   const dl = downloadFormat(v.outputFormat);
   const wantRaw = v.outputFormat !== '';
   const labels = ['md5', ...(wantRaw ? ['raw'] : []), ...(i420FrameMd5File ? ['i420'] : [])];
-  const graph = `[0:v:0]hwdownload,format=${dl}` + (labels.length > 1 ? `,split=${labels.length}${labels.map((l) => `[${l}]`).join('')}` : '[md5]');
+  // export: every frame is exported (vaExportSurfaceHandle, DRM PRIME 2) and read from the mapped
+  // dma-buf by hwdownload, so the descriptor's fds, offsets and pitches are what is verified.
+  const head = path === 'export' ? 'hwmap=mode=read,format=drm_prime,' : '';
+  const graph = `[0:v:0]${head}hwdownload,format=${dl}` + (labels.length > 1 ? `,split=${labels.length}${labels.map((l) => `[${l}]`).join('')}` : '[md5]');
   const common = ['-autoscale', '0', '-fps_mode', 'passthrough'];
+  // ffmpeg 5.1 cannot derive a DRM device from a VAAPI one (ENOSYS): both are opened on the node.
+  const devices = path === 'export'
+    ? ['-init_hw_device', `vaapi=va:${hwaccelDevice}`, '-init_hw_device', `drm=dr:${hwaccelDevice}`, '-filter_hw_device', 'dr', '-hwaccel', 'vaapi', '-hwaccel_device', 'va']
+    : ['-hwaccel', 'vaapi', '-hwaccel_device', hwaccelDevice];
   const args = [
     '-nostdin', '-hide_banner', '-y', '-v', 'warning',
     ...v.ffmpegInputOptions, ...hwDecoderOptions(v.codec),
-    '-hwaccel', 'vaapi', '-hwaccel_device', hwaccelDevice, '-hwaccel_output_format', 'vaapi',
+    ...devices, '-hwaccel_output_format', 'vaapi',
     '-i', v.inputPath,
     '-filter_complex', graph,
     '-map', '[md5]', ...common, ...v.ffmpegOutputOptions, '-f', 'framemd5', frameMd5File,
@@ -90,10 +102,22 @@ async function readFrameMd5File(file: string): Promise<{ frames: FrameMd5[]; pro
   }
 }
 
+/**
+ * The export path needs a DRM device on the render node (ffmpeg opens it with drmGetVersion, which
+ * must succeed). Returns null when ffmpeg can open one, else its error line.
+ */
+export async function exportPathProblem(ffmpeg: string, hwaccelDevice: string, env: Record<string, string>): Promise<string | null> {
+  const args = ['-nostdin', '-hide_banner', '-v', 'error', '-init_hw_device', `vaapi=va:${hwaccelDevice}`, '-init_hw_device', `drm=dr:${hwaccelDevice}`,
+    '-f', 'lavfi', '-i', 'nullsrc=s=16x16:d=0.04', '-f', 'null', '-'];
+  const r = await execa(ffmpeg, args, { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
+  if (r.exitCode === 0) return null;
+  return r.stderr.split('\n').find((l) => l.trim() !== '')?.trim() ?? `ffmpeg exited ${r.exitCode ?? '?'}`;
+}
+
 export async function decodeHw(v: TestVector, o: HwDecodeOptions): Promise<HwDecodeResult> {
   const frameMd5File = path.join(o.workDir, 'hw.framemd5');
   const i420File = v.frameMd5Path ? path.join(o.workDir, 'hw-i420.framemd5') : undefined;
-  const args = hwDecodeArgs(v, o.hwaccelDevice, frameMd5File, i420File);
+  const args = hwDecodeArgs(v, o.hwaccelDevice, frameMd5File, i420File, o.path ?? 'copy-back');
   const started = Date.now();
   const hash = newMd5();
   const keep = o.keepRawFile && v.outputFormat !== '' ? createWriteStream(o.keepRawFile) : undefined;

@@ -100,8 +100,12 @@ export function decide(run: RunObservation, ref: Reference): VectorVerdict {
   const s = run.stats.stats;
   if (s.decode_errors > 0) return error(`driver reported ${s.decode_errors} decode error(s)`);
   if (frames === 0) return error('no output frames');
-  if (s.decoded < 1 || s.decoded < frames || s.images_read < frames) {
-    return error(`${FALLBACK_REASON} (output ${frames} frames, driver decoded ${s.decoded}, images read ${s.images_read})`);
+  // Every output frame must have left the driver: as an image (copy-back clients) or, on the
+  // export path, as an exported DRM PRIME descriptor that the client read.
+  const exportPath = client === 'ffmpeg-export';
+  const handedOut = exportPath ? s.exports : s.images_read;
+  if (s.decoded < 1 || s.decoded < frames || handedOut < frames) {
+    return error(`${FALLBACK_REASON} (output ${frames} frames, driver decoded ${s.decoded}, ${exportPath ? 'exports' : 'images read'} ${handedOut})`);
   }
   if (!ref.frames) return error('no per-frame reference');
 

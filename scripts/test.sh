@@ -37,7 +37,11 @@ run_meson_tests() {
 # AddressSanitizer + UBSan: parsers, the device model, the driver through libva calls.
 SANITIZED_TESTS=(vp9-parser-unit vp8-parser-unit h264-slice-unit av1-abi av1-state-unit
   simdev-core simdev-device simdev-profiles simdev-faults backend-driver backend-layout
-  va-pool-hold va-pool-export-once va-pool-resize-stream va-pool-threads)
+  va-pool-hold va-pool-export-once va-pool-resize-stream va-pool-threads
+  va-robust-fence va-robust-fence-timeout va-robust-faults
+  va-attribs-generic va-attribs-hantro va-attribs-rkvdec va-attribs-cedrus
+  va-pool-hold-vp8-cedrus va-pool-export-once-vp8-cedrus va-pool-resize-stream-vp8-cedrus
+  va-pool-threads-vp8-cedrus va-pool-resize-stream-rkvdec va-pool-resize-stream-generic-reset-on-free)
 # (va-pool-orphan is left out: it counts /proc/self/maps lines, which the sanitizer runtime grows.)
 
 if [[ " $* " != *" --skip-c "* ]]; then

@@ -2,13 +2,19 @@
 """Runs AV1 conformance suites through ffmpeg's VA-API hwaccel + the vareq driver on simdev.
 
 usage: av1_suite.py BUILD_DIR SUITE.json [--filter SUBSTR] [--jobs N] [--timeout S] [--verbose]
+                    [--sanitized]
 
 Per vector: pass (MD5 of the whole output equals `result`), fail, declined (error, no output;
 the expected verdict for AV1-UNSUPPORTED.json), crash (signal) or timeout. For
 AV1-BAD-INPUT.json (`expected: no-crash`) a vector passes when ffmpeg ends without a signal
 or timeout. Frames only count when they came through the driver: the filter graph downloads
 VA surfaces (hwdownload), which fails for software-decoded frames.
+--sanitized: BUILD_DIR is an AddressSanitizer + UBSan build (meson -Db_sanitize=address,undefined
+-Db_lundef=false); ffmpeg runs with the sanitizer runtimes preloaded before the preload library
+(leak detection off: ffmpeg's own allocations are not ours), and a sanitizer report in its
+output is the verdict 'sanitizer'.
 Exit status 0 when every vector has its expected verdict."""
+SANITIZER_PRELOAD = []
 import argparse, collections, concurrent.futures, hashlib, json, os, subprocess, sys, tempfile, time
 
 def native_options(tv):
@@ -39,7 +45,7 @@ def run(build, vdir, tv, timeout, read_by_map=False):
     if opts is None:
         return "client", 0.0, "FFmpeg's native AV1 decoder outputs only the highest spatial layer"
     env = dict(os.environ,
-               LD_PRELOAD=f"{build}/simdev/preload/libvareq-preload.so",
+               LD_PRELOAD=" ".join(SANITIZER_PRELOAD + [f"{build}/simdev/preload/libvareq-preload.so"]),
                LIBVA_DRIVERS_PATH=f"{build}/backend", LIBVA_DRIVER_NAME="v4l2_request",
                VAREQ_DEVICE="sim", VAREQ_LOG=os.environ.get("VAREQ_LOG", "error"))
     inp = os.path.join(vdir, tv["input_file"])
@@ -78,6 +84,9 @@ def run(build, vdir, tv, timeout, read_by_map=False):
     dt = time.monotonic() - t0
     err = p.stderr.decode(errors="replace").strip().splitlines()
     last = err[-1] if err else ""
+    for line in err:
+        if "ERROR: AddressSanitizer" in line or "runtime error:" in line:
+            return "sanitizer", dt, line
     if p.returncode < 0 or p.returncode >= 128:
         return "crash", dt, f"signal/exit {p.returncode}: {last}"
     expected = tv.get("expected")
@@ -103,16 +112,29 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
     ap.add_argument("suite")
-    ap.add_argument("--filter", default="")
+    ap.add_argument("--filter", default="", help="comma-separated substrings of input_file")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--sanitized", action="store_true",
+                    help="BUILD is an ASan+UBSan build: preload the sanitizer runtimes")
     ap.add_argument("--known", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                     "av1_known.json"),
                     help="known failures with reasons (reported as 'known', exit status 0)")
     a = ap.parse_args()
+    if a.sanitized:
+        for lib in ("libasan.so", "libubsan.so"):
+            path = subprocess.run(["cc", "-print-file-name=" + lib], capture_output=True,
+                                  text=True).stdout.strip()
+            if not os.path.isabs(path):
+                sys.exit(f"--sanitized: {lib} not found (cc -print-file-name)")
+            SANITIZER_PRELOAD.append(path)
+        os.environ["ASAN_OPTIONS"] = "detect_leaks=0:halt_on_error=1"
+        os.environ["UBSAN_OPTIONS"] = "halt_on_error=1:print_stacktrace=1"
     vdir = os.path.dirname(os.path.dirname(os.path.abspath(a.suite)))
-    tvs = [t for t in json.load(open(a.suite))["test_vectors"] if a.filter in t["input_file"]]
+    filters = a.filter.split(",")  # any of these substrings of the input file
+    tvs = [t for t in json.load(open(a.suite))["test_vectors"]
+           if any(f in t["input_file"] for f in filters)]
     known = {"entries": {}, "prefixes": {}}
     if a.known and os.path.exists(a.known):
         known = json.load(open(a.known))

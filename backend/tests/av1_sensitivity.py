@@ -22,10 +22,12 @@ VECTORS = [
     "av1/8-bit/intra/av1-1-b8-02-allintra.ivf",
     "av1/8-bit/data/00000093.ivf",  # several tiles with CDF update, loop restoration
     "av1/8-bit/data/00000529.ivf",  # segmentation, loop restoration
+    "av1/8-bit/film_grain/av1-1-b8-23-film_grain-50.ivf",  # film grain applied
+    "av1/8-bit/features/ccvb_film_grain.ivf",
 ]
 # Fields that cannot change a correct decode, with the reason (docs/av1.md).
 NO_EFFECT = {
-    "av1-seq-color-range": "color_range only matters for film grain clipping (grain is not applied in these vectors) and display metadata",
+    "av1-seq-color-range": "color_range is display metadata: the decode does not read it (film grain clipping follows clip_to_restricted_range, not color_range)",
     "av1-seq-superres": "gates the use_superres bit only: with USE_SUPERRES clear both values decode alike, with it set and the sequence flag clear the engine fails; no 8-bit vector uses superres",
     "av1-seq-sep-uv": "gates the diff_uv_delta bit only: with DIFF_UV_DELTA clear both values decode alike, with it set and the sequence flag clear the engine fails",
 }

@@ -178,6 +178,47 @@ static void tile_swap(struct sim_ctrl_set *c)
     }
 }
 
+/* Film grain: faults on frames that apply grain (the parameters of the others are unused). */
+static struct v4l2_ctrl_av1_film_grain *grain(struct sim_ctrl_set *c)
+{
+    struct v4l2_ctrl_av1_film_grain *g =
+        sim_ctrls_get_mut(c, V4L2_CID_STATELESS_AV1_FILM_GRAIN, NULL);
+    return g && (g->flags & V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN) ? g : NULL;
+}
+
+#define GRAIN_FAULT(fn, body)                                                                  \
+    static void fn(struct sim_ctrl_set *c)                                                     \
+    {                                                                                          \
+        struct v4l2_ctrl_av1_film_grain *g = grain(c);                                         \
+        if (g) {                                                                               \
+            body;                                                                              \
+        }                                                                                      \
+    }
+
+GRAIN_FAULT(fg_apply, g->flags &= (__u8)~V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN)
+GRAIN_FAULT(fg_update, g->flags &= (__u8)~V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN)
+GRAIN_FAULT(fg_seed, g->grain_seed ^= 1)
+GRAIN_FAULT(fg_y_scaling, if (g->num_y_points) g->point_y_scaling[0] ^= 1)
+GRAIN_FAULT(fg_cb_scaling, if (g->num_cb_points) g->point_cb_scaling[0] ^= 1)
+GRAIN_FAULT(fg_cr_scaling, if (g->num_cr_points) g->point_cr_scaling[0] ^= 1)
+GRAIN_FAULT(fg_scaling_shift, g->grain_scaling_minus_8 ^= 1)
+GRAIN_FAULT(fg_ar_lag, g->ar_coeff_lag ^= 1)
+GRAIN_FAULT(fg_ar_coeff_y, g->ar_coeffs_y_plus_128[0] ^= 1)
+GRAIN_FAULT(fg_ar_coeff_cb, g->ar_coeffs_cb_plus_128[0] ^= 1)
+GRAIN_FAULT(fg_ar_coeff_cr, g->ar_coeffs_cr_plus_128[0] ^= 1)
+GRAIN_FAULT(fg_ar_shift, g->ar_coeff_shift_minus_6 ^= 1)
+GRAIN_FAULT(fg_scale_shift, g->grain_scale_shift ^= 1)
+GRAIN_FAULT(fg_cb_mult, g->cb_mult ^= 1)
+GRAIN_FAULT(fg_cb_luma_mult, g->cb_luma_mult ^= 1)
+GRAIN_FAULT(fg_cb_offset, g->cb_offset ^= 1)
+GRAIN_FAULT(fg_cr_mult, g->cr_mult ^= 1)
+GRAIN_FAULT(fg_cr_luma_mult, g->cr_luma_mult ^= 1)
+GRAIN_FAULT(fg_cr_offset, g->cr_offset ^= 1)
+GRAIN_FAULT(fg_overlap, g->flags ^= V4L2_AV1_FILM_GRAIN_FLAG_OVERLAP)
+GRAIN_FAULT(fg_clip, g->flags ^= V4L2_AV1_FILM_GRAIN_FLAG_CLIP_TO_RESTRICTED_RANGE)
+GRAIN_FAULT(fg_csfl, g->flags ^= V4L2_AV1_FILM_GRAIN_FLAG_CHROMA_SCALING_FROM_LUMA)
+SEQ_FAULT(seq_film_grain, V4L2_AV1_SEQUENCE_FLAG_FILM_GRAIN_PARAMS_PRESENT)
+
 #define F(name, fn) {"av1-" name, fn}
 const struct sim_codec_fault sim_av1_faults[] = {
     F("corrupt-base-q", q_base), F("q-y-dc", q_ydc), F("q-uv-dc", q_uvdc), F("q-uv-ac", q_uvac),
@@ -208,6 +249,17 @@ const struct sim_codec_fault sim_av1_faults[] = {
     F("seq-sep-uv", seq_sep_uv), F("seq-color-range", seq_color_range),
     F("seq-order-bits", seq_order_bits), F("shift-tile-offset", tile_offset),
     F("tile-size", tile_size), F("tile-swap", tile_swap),
+    F("fg-apply", fg_apply), F("fg-update", fg_update), F("fg-seed", fg_seed),
+    F("fg-y-scaling", fg_y_scaling), F("fg-cb-scaling", fg_cb_scaling),
+    F("fg-cr-scaling", fg_cr_scaling), F("fg-scaling-shift", fg_scaling_shift),
+    F("fg-ar-lag", fg_ar_lag), F("fg-ar-coeff-y", fg_ar_coeff_y),
+    F("fg-ar-coeff-cb", fg_ar_coeff_cb), F("fg-ar-coeff-cr", fg_ar_coeff_cr),
+    F("fg-ar-shift", fg_ar_shift), F("fg-scale-shift", fg_scale_shift),
+    F("fg-cb-mult", fg_cb_mult), F("fg-cb-luma-mult", fg_cb_luma_mult),
+    F("fg-cb-offset", fg_cb_offset), F("fg-cr-mult", fg_cr_mult),
+    F("fg-cr-luma-mult", fg_cr_luma_mult), F("fg-cr-offset", fg_cr_offset),
+    F("fg-overlap", fg_overlap), F("fg-clip", fg_clip), F("fg-csfl", fg_csfl),
+    F("seq-film-grain", seq_film_grain),
 };
 const size_t sim_av1_n_faults = sizeof(sim_av1_faults) / sizeof(sim_av1_faults[0]);
 _Static_assert(sizeof(sim_av1_faults) / sizeof(sim_av1_faults[0]) == SIM_AV1_N_FAULTS,

@@ -287,6 +287,132 @@ static VAStatus display_surface(struct vareq_context *ctx, VASurfaceID id,
     return VA_STATUS_SUCCESS;
 }
 
+/* ---- slice-based decoding: the requests of a picture before its last ---- */
+
+/* The OUTPUT queue offers V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF (CREATE_BUFS with
+ * count 0 reports the capabilities without allocating). */
+static bool hold_supported(struct vareq_context *ctx)
+{
+    struct v4l2_create_buffers cb;
+    memset(&cb, 0, sizeof(cb));
+    cb.memory = V4L2_MEMORY_MMAP;
+    cb.format.type = ctx->out_type;
+    if (vq_ioctl(ctx->drv->ops, ctx->video_fd, VIDIOC_G_FMT, &cb.format) < 0 ||
+        vq_ioctl(ctx->drv->ops, ctx->video_fd, VIDIOC_CREATE_BUFS, &cb) < 0)
+        return false;
+    return cb.capabilities & V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF;
+}
+
+/* STREAMOFF/ON of both queues: a CAPTURE buffer queued for a picture whose submission
+ * failed half-way returns to userspace (the pending requests complete first). */
+static void restart_streams(struct vareq_context *ctx)
+{
+    const uint32_t types[2] = {ctx->out_type, ctx->cap_type};
+    while (ctx->req_head)
+        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
+            break;
+    for (int t = 0; t < 2; t++)
+        v4l2_stream(ctx->drv->ops, ctx->video_fd, types[t], false);
+    for (unsigned i = 0; i < ctx->pool.n; i++)
+        ctx->pool.slots[i].queued = false;
+    for (unsigned i = 0; i < ctx->n_out; i++)
+        ctx->out[i].busy = false;
+    for (int t = 0; t < 2; t++)
+        if (v4l2_stream(ctx->drv->ops, ctx->video_fd, types[t], true) < 0)
+            vq_err("STREAMON after a failed slice request: %s", strerror(errno));
+}
+
+/* Queues request f->part of a picture that has more (OUTPUT buffer oi with
+ * V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF, the CAPTURE slot with the first part) and waits for
+ * it, so that OUTPUT buffer oi is free for the next part. *cap_queued: the CAPTURE
+ * buffer is now with the device. */
+static VAStatus submit_held_part(struct vareq_context *ctx, const struct vareq_codec_frame *f,
+                                 unsigned oi, struct vareq_slot *slot, uint64_t ts_ns,
+                                 bool *cap_queued)
+{
+    const struct vareq_sysops *ops = ctx->drv->ops;
+    struct v4l2_ext_controls ec;
+    struct v4l2_buffer b;
+    struct v4l2_plane plane;
+    unsigned di;
+    uint32_t df;
+    short rev = 0;
+    int fd, r;
+
+    if (f->part == 0) {
+        /* the OUTPUT buffer DQBUF returns below must be this request's */
+        while (ctx->req_head)
+            if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
+                return VA_STATUS_ERROR_OPERATION_FAILED;
+        if (!hold_supported(ctx)) {
+            vq_err("a picture needs one request per slice, and the device does not offer "
+                   "V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF");
+            return VA_STATUS_ERROR_UNIMPLEMENTED;
+        }
+    }
+    if (f->out_used > f->out_cap || f->n_ctrls > VAREQ_MAX_CTRLS)
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    fd = media_request_alloc(ops, ctx->media_fd);
+    if (fd < 0) {
+        vq_err("MEDIA_IOC_REQUEST_ALLOC: %s", strerror(errno));
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    memset(&ec, 0, sizeof(ec));
+    ec.which = V4L2_CTRL_WHICH_REQUEST_VAL;
+    ec.request_fd = fd;
+    ec.count = f->n_ctrls;
+    ec.controls = (struct v4l2_ext_control *)f->ctrls;
+    memset(&b, 0, sizeof(b));
+    memset(&plane, 0, sizeof(plane));
+    b.type = ctx->out_type;
+    b.memory = V4L2_MEMORY_MMAP;
+    b.index = oi;
+    b.flags = V4L2_BUF_FLAG_REQUEST_FD | V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF;
+    b.request_fd = fd;
+    vq_ns_to_timeval(ts_ns, &b.timestamp);
+    if (V4L2_TYPE_IS_MULTIPLANAR(ctx->out_type)) {
+        plane.bytesused = (uint32_t)f->out_used;
+        b.m.planes = &plane;
+        b.length = 1;
+    } else {
+        b.bytesused = (uint32_t)f->out_used;
+    }
+    if ((f->n_ctrls && vq_ioctl(ops, ctx->video_fd, VIDIOC_S_EXT_CTRLS, &ec) < 0) ||
+        vq_ioctl(ops, ctx->video_fd, VIDIOC_QBUF, &b) < 0) {
+        vq_err("slice request %u: S_EXT_CTRLS/QBUF OUTPUT: %s", f->part, strerror(errno));
+        ops->close(fd);
+        return VA_STATUS_ERROR_DECODING_ERROR;
+    }
+    if (f->part == 0) {
+        if (v4l2_qbuf_planes(ops, ctx->video_fd, ctx->cap_type, slot->index, slot->n_mem, 0, 0,
+                             -1) < 0) {
+            vq_err("QBUF CAPTURE %u: %s", slot->index, strerror(errno));
+            ops->close(fd);
+            return VA_STATUS_ERROR_OPERATION_FAILED;
+        }
+        *cap_queued = true;
+    }
+    if (media_request_queue(ops, fd) < 0) {
+        vq_err("MEDIA_REQUEST_IOC_QUEUE (slice request %u): %s", f->part, strerror(errno));
+        ops->close(fd);
+        return VA_STATUS_ERROR_DECODING_ERROR;
+    }
+    r = vq_poll1(ops, fd, POLLPRI, ctx->drv->decode_timeout_ms, &rev);
+    ops->close(fd);
+    if (r <= 0 || (rev & (POLLERR | POLLNVAL))) {
+        vq_err("slice request %u did not complete", f->part);
+        return VA_STATUS_ERROR_TIMEDOUT;
+    }
+    if (v4l2_dqbuf(ops, ctx->video_fd, ctx->out_type, &di, &df, NULL) < 0 || di != oi) {
+        vq_err("slice request %u: DQBUF OUTPUT gave %s", f->part,
+               di != oi ? "another buffer" : strerror(errno));
+        return VA_STATUS_ERROR_OPERATION_FAILED;
+    }
+    if (df & V4L2_BUF_FLAG_ERROR)
+        vq_warn("slice request %u: the device flagged the OUTPUT buffer", f->part);
+    return VA_STATUS_SUCCESS;
+}
+
 static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
 {
     struct vareq_driver *drv = ctx->drv;
@@ -301,6 +427,7 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     struct vareq_surface *disp = NULL;
     VAStatus st;
     int oi;
+    bool cap_queued = false;
 
     st = check_size_change(ctx);
     if (st != VA_STATUS_SUCCESS)
@@ -346,6 +473,19 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     f.opaque = &rc;
     f.display = VA_INVALID_SURFACE;
     st = ctx->codec->translate(ctx->codec_state, &f);
+    if (st == VA_STATUS_SUCCESS && f.more_parts)
+        req->ts_ns = (++ctx->ts_counter) * 1000ull;
+    /* slice-based decoding: every request of the picture but the last */
+    while (st == VA_STATUS_SUCCESS && f.more_parts) {
+        st = submit_held_part(ctx, &f, (unsigned)oi, slot, req->ts_ns, &cap_queued);
+        if (st != VA_STATUS_SUCCESS)
+            break;
+        f.part++;
+        f.more_parts = false;
+        f.n_ctrls = 0;
+        f.out_used = 0;
+        st = ctx->codec->translate(ctx->codec_state, &f);
+    }
     if (st != VA_STATUS_SUCCESS)
         goto fail_count;
     if (f.display != VA_INVALID_SURFACE && f.display != s->id &&
@@ -356,7 +496,8 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
         goto fail_count;
     }
 
-    req->ts_ns = (++ctx->ts_counter) * 1000ull; /* microsecond steps survive timeval */
+    if (!f.part)
+        req->ts_ns = (++ctx->ts_counter) * 1000ull; /* microsecond steps survive timeval */
     req->fd = media_request_alloc(ops, ctx->media_fd);
     if (req->fd < 0) {
         vq_err("MEDIA_IOC_REQUEST_ALLOC: %s", strerror(errno));
@@ -379,8 +520,8 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto fail_count;
     }
-    if (v4l2_qbuf_planes(ops, ctx->video_fd, ctx->cap_type, slot->index, slot->n_mem, 0, 0,
-                         -1) < 0) {
+    if (!cap_queued && v4l2_qbuf_planes(ops, ctx->video_fd, ctx->cap_type, slot->index,
+                                        slot->n_mem, 0, 0, -1) < 0) {
         vq_err("QBUF CAPTURE %u: %s", slot->index, strerror(errno));
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto fail_count; /* closing the unqueued request releases the OUTPUT buffer */
@@ -465,6 +606,8 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
 fail_count:
     if (req->fd >= 0)
         ops->close(req->fd);
+    if (cap_queued)
+        restart_streams(ctx); /* the held CAPTURE buffer comes back */
     free(req);
     atomic_fetch_add(&drv->stats.decode_errors, 1);
     s->status = VA_STATUS_ERROR_DECODING_ERROR;

@@ -85,6 +85,10 @@ enum sim_ctrl_flag {
     /* V4L2_CTRL_FLAG_DYNAMIC_ARRAY: a set carries 1..dims[0] elements; the element count
      * is size / elem_size (as v4l2-ctrls-api.c computes it). */
     SIM_CTRL_DYNAMIC_ARRAY = 1u << 1,
+    /* Not required by SIM_REQ_ALL profiles either: a control the modelled driver does not
+     * register (rkvdec has no H.264 PRED_WEIGHTS / SLICE_PARAMS), which a request may still
+     * carry here. */
+    SIM_CTRL_NOT_PER_REQUEST = 1u << 2,
 };
 
 struct sim_ctrl_def {

@@ -159,8 +159,9 @@ static int request_validate(struct sim_request *req)
     }
     for (size_t i = 0; policy != SIM_REQ_NONE && i < codec->n_controls; i++) {
         const struct sim_ctrl_def *d = &codec->controls[i];
-        bool needed = policy == SIM_REQ_ALL ? sim_ctrl_is_compound(d)
-                                            : (d->flags & SIM_CTRL_REQUIRED) != 0;
+        bool needed = policy == SIM_REQ_ALL
+                          ? sim_ctrl_is_compound(d) && !(d->flags & SIM_CTRL_NOT_PER_REQUEST)
+                          : (d->flags & SIM_CTRL_REQUIRED) != 0;
         if (!needed)
             continue;
         const struct sim_ctrl_value *v = req->has_ctrls ? sim_ctrl_set_find(&req->vals, d->id)

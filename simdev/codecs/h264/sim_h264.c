@@ -19,8 +19,10 @@
 
 #include "../codec.h"
 #include "sim_h264_ctrls.h"
+#include "sim_h264_faults.h"
 #include "sim_h264_ps.h"
 #include "sim_h264_rbsp.h"
+#include "sim_h264_reflist.h"
 #include "sim_h264_slice.h"
 
 #define N_RECORDS 64
@@ -265,6 +267,11 @@ static int check_dpb(struct sim_engine *e, const struct v4l2_ctrl_h264_sps *sps,
         if (!(en->flags & V4L2_H264_DPB_ENTRY_FLAG_ACTIVE))
             continue;
         n++;
+        if (!!(en->flags & V4L2_H264_DPB_ENTRY_FLAG_FIELD) !=
+            !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC))
+            FAIL("DPB entry %u: FIELD flag %d while decoding a %s", i,
+                 !!(en->flags & V4L2_H264_DPB_ENTRY_FLAG_FIELD),
+                 (d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC) ? "field" : "frame");
         r = find_rec(e, en->reference_ts);
         if (!r && e->pending_field && e->pending.ts == en->reference_ts)
             r = &e->pending;
@@ -338,6 +345,43 @@ static int copy_out(const AVFrame *f, struct sim_picture *dst, char *err, size_t
     }
     dst->width = w;
     dst->height = h;
+    return 0;
+}
+
+/* FRAME_BASED: every slice NAL unit of the OUTPUT buffer belongs to the picture that
+ * DECODE_PARAMS describes, and the reference list modifications of each name pictures of
+ * the DPB (the first slice is checked by the caller). */
+static int check_other_slices(const uint8_t *bs, size_t len, size_t first_off,
+                              const struct v4l2_ctrl_h264_sps *sps,
+                              const struct v4l2_ctrl_h264_pps *pps,
+                              const struct v4l2_ctrl_h264_decode_params *d, char *err,
+                              size_t errlen)
+{
+    size_t start = first_off;
+    if (first_off == 0)
+        return 0; /* no start codes: one NAL unit */
+    while (start < len) {
+        size_t end = start, next = len;
+        struct sim_h264_slice sh;
+        int r;
+        for (; end + 3 <= len; end++)
+            if (!bs[end] && !bs[end + 1] && bs[end + 2] == 1) {
+                next = end + 3;
+                break;
+            }
+        if (next == len)
+            end = len;
+        while (end > start && !bs[end - 1])
+            end--; /* trailing_zero_8bits / the zero byte of a 4-byte start code */
+        r = check_first_slice(bs + start, end - start, sps, pps, d, err, errlen);
+        if (r == 0)
+            r = sim_h264_parse_slice(bs + start, end - start, sps, pps, &sh, err, errlen);
+        if (r == 0)
+            r = sim_h264_check_ref_lists(sps, d, &sh, NULL, err, errlen);
+        if (r < 0)
+            return r;
+        start = next;
+    }
     return 0;
 }
 
@@ -483,6 +527,16 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
         r = sim_h264_parse_slice(bs + first_off, len - first_off, sps, pps, &sh, err, errlen);
     if (r == 0)
         r = sim_h264_check_slice(&sh, slice_based ? slp : NULL, pw, d, err, errlen);
+    if (r == 0 && slice_based)
+        r = sim_h264_check_ref_lists(sps, d, &sh, slp, err, errlen);
+    if (r == 0 && !slice_based)
+        r = check_other_slices(bs, len, first_off, sps, pps, d, err, errlen);
+    /* PFRAME / BFRAME: the picture has P (SP) / B slices; this one must be counted */
+    if (r == 0 && (sh.slice_type == 0 || sh.slice_type == 3) &&
+        !(d->flags & V4L2_H264_DECODE_PARAM_FLAG_PFRAME))
+        FAIL("P slice in a picture without DECODE_PARAMS PFRAME");
+    if (r == 0 && sh.slice_type == 1 && !(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BFRAME))
+        FAIL("B slice in a picture without DECODE_PARAMS BFRAME");
     if (r < 0)
         return r;
     if (slice_based && job->continues_frame)
@@ -601,6 +655,8 @@ static const struct sim_codec sim_codec_h264_slice = {
     .bit_depths = SIM_BIT_DEPTH(8),
     .ref_ts = h264_ref_ts,
     .n_ref_ts = 2,
+    .faults = sim_h264_faults,
+    .n_faults = SIM_H264_N_FAULTS,
     .create = h264_create,
     .destroy = h264_destroy,
     .decode = h264_decode,
@@ -616,6 +672,8 @@ const struct sim_codec sim_codec_h264 = {
     .bit_depths = SIM_BIT_DEPTH(8),
     .ref_ts = h264_ref_ts,
     .n_ref_ts = 2,
+    .faults = sim_h264_faults,
+    .n_faults = SIM_H264_N_FAULTS,
     .create = h264_create,
     .destroy = h264_destroy,
     .decode = h264_decode,

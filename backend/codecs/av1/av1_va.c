@@ -35,6 +35,9 @@
  * | frame tile_info.mi_{col,row}_starts   | from the tile sizes in superblocks (spec 5.9.15)    |
  * | frame cdef *_sec_strength             | VA's coded value, 3 -> 4 (spec semantics)           |
  * | film grain UPDATE_GRAIN, ref_idx      | 1, 0: VA passes the effective (loaded) parameters   |
+ * | (core) display surface                | current_display_picture when it differs from       |
+ * |                                       | current_frame (grain applied): it shares the        |
+ * |                                       | request's CAPTURE buffer (codec.h `display`)        |
  */
 #include <stdlib.h>
 #include <string.h>

@@ -16,11 +16,12 @@ import { newMd5 } from '../md5.js';
 import { corporaBuildDir, corporaSourceDir, repoRoot } from '../paths.js';
 import { mapLimit } from '../pool.js';
 import type { SuiteJson } from '../suite.js';
-import { parseIvf, summarizeVp9, writeIvf, type IvfFile, type Vp9StreamSummary } from './ivf.js';
+import { parseIvf, splitVp9Superframe, summarizeVp9, writeIvf, type IvfFile, type Vp9StreamSummary } from './ivf.js';
+import { makeIntraOnly, newVp9State, parseVp9Header, showExistingFrame } from './vp9header.js';
 import { loadRecipes, type RecipeFile, type StreamRecipe } from './recipes.js';
 
 /** Bump when the generator's output for the same recipes changes. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export interface ToolVersions {
   ffmpeg: string;
@@ -37,6 +38,11 @@ export interface StreamRecord {
   frames: number;
   hidden_frames: number;
   keyframes: number;
+  profile: number;
+  /** Frame sizes in decode order (consecutive repeats folded). */
+  sizes: string[];
+  /** Features found by parsing every frame header (ivf.ts FEATURES). */
+  features: string[];
 }
 
 export interface BuildManifest {
@@ -44,7 +50,7 @@ export interface BuildManifest {
   recipes_sha256: string;
   tools: ToolVersions;
   output_format: string;
-  streams: Array<StreamRecord & { description: string; commands: string[][] }>;
+  streams: GeneratedStream[];
 }
 
 /** corpora/manifest.json: the committed record of what the recipes produce. */
@@ -109,14 +115,42 @@ function concatIvf(parts: IvfFile[]): IvfFile {
 }
 
 function checkExpectations(recipe: StreamRecipe, s: Vp9StreamSummary): void {
-  const e = recipe.expect;
-  if (!e) return;
+  const e = recipe.expect ?? {};
   const bad: string[] = [];
+  const profile = recipe.profile ?? 0;
+  for (const f of e.features ?? []) if (!s.features.includes(f)) bad.push(`feature ${f} not used (found: ${s.features.join(', ') || 'none'})`);
+  if (s.bitDepths.some((d) => d !== (profile === 2 ? 10 : 8))) bad.push(`bit depths ${s.bitDepths.join(',')}`);
   if (e.min_hidden_frames !== undefined && s.hiddenFrames < e.min_hidden_frames) bad.push(`hidden frames ${s.hiddenFrames} < ${e.min_hidden_frames}`);
   if (e.hidden_frames !== undefined && s.hiddenFrames !== e.hidden_frames) bad.push(`hidden frames ${s.hiddenFrames} != ${e.hidden_frames}`);
   if (e.keyframes !== undefined && s.keyFrames !== e.keyframes) bad.push(`keyframes ${s.keyFrames} != ${e.keyframes}`);
-  if (s.profiles.some((p) => p !== 0)) bad.push(`profiles ${s.profiles.join(',')} (want 0)`);
+  if (s.profiles.some((p) => p !== profile)) bad.push(`profiles ${s.profiles.join(',')} (want ${profile})`);
   if (bad.length) throw new Error(`stream ${recipe.name} does not have the features its recipe asks for: ${bad.join('; ')}`);
+}
+
+/** The recipe's stream transform (recipes.ts StreamTransform), on the concatenated IVF. */
+function transformStream(recipe: StreamRecipe, file: IvfFile): IvfFile {
+  const io = recipe.transform?.intra_only;
+  if (!io) return file;
+  const st = newVp9State();
+  const frames: IvfFile['frames'] = [];
+  let keys = 0;
+  let converted = 0;
+  for (const f of file.frames) {
+    const subs = splitVp9Superframe(f.data);
+    const h = subs.length === 1 ? parseVp9Header(f.data, st) : undefined;
+    if (h?.keyFrame && keys++ > 0) {
+      frames.push({ timestamp: 0n, data: makeIntraOnly(f.data, h, io.reset_frame_context) });
+      frames.push({ timestamp: 0n, data: showExistingFrame(h.profile, 0) });
+      converted++;
+    } else {
+      if (subs.length > 1) for (const sub of subs) parseVp9Header(sub, st);
+      frames.push({ timestamp: 0n, data: f.data });
+    }
+  }
+  if (!converted) throw new Error(`${recipe.name}: intra_only transform: no keyframe after the first`);
+  // one IVF timestamp per packet, in order
+  frames.forEach((f, i) => (f.timestamp = BigInt(i)));
+  return { header: { ...file.header, frameCount: frames.length }, frames };
 }
 
 /** MD5 of the whole output of libvpx, frames in I420 at their own size. */
@@ -138,30 +172,48 @@ async function ffmpegMd5(file: string, pixFmt: string): Promise<string> {
 }
 
 async function generateStream(recipes: RecipeFile, recipe: StreamRecipe, workDir: string, outDir: string):
-    Promise<StreamRecord & { description: string; commands: string[][] }> {
+    Promise<GeneratedStream> {
   const parts: IvfFile[] = [];
   const commands: string[][] = [];
+  const profile = recipe.profile ?? 0;
+  const pixFmt = profile === 2 ? 'yuv420p10le' : 'yuv420p';
+  const profileArgs = profile === 2 ? ['--profile=2', '--bit-depth=10', '--input-bit-depth=10'] : [];
+  const outputFormat = profile === 2 ? 'yuv420p10le' : recipes.output_format;
   for (const [i, seg] of recipe.segments.entries()) {
     const y4m = path.join(workDir, `${recipe.name}.${i}.y4m`);
     const ivf = path.join(workDir, `${recipe.name}.${i}.ivf`);
+    // 8-bit: a Y4M file. 10-bit: raw 16-bit samples and the size given to vpxenc, because
+    // FFmpeg 5.1 writes 10-bit Y4M of odd sizes with short chroma rows (its own demuxer and
+    // vpxenc 1.12 lose the framing of such files).
+    let input = y4m;
+    let rawArgs: string[] = [];
+    if (profile === 2) {
+      input = path.join(workDir, `${recipe.name}.${i}.yuv`);
+      const probe = ['-v', 'error', '-f', 'lavfi', '-i', seg.lavfi, '-show_entries', 'stream=width,height', '-of', 'csv=p=0'];
+      commands.push(['ffprobe', ...probe]);
+      const size = /^(\d+),(\d+)/.exec((await execa('ffprobe', probe, { stdin: 'ignore' })).stdout.trim());
+      if (!size) throw new Error(`${recipe.name}: ffprobe gave no size for ${seg.lavfi}`);
+      rawArgs = ['--i420', `--width=${size[1]}`, `--height=${size[2]}`, `--fps=${recipes.defaults.rate}/1`];
+    }
     const ff = ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', seg.lavfi, '-frames:v', String(seg.frames),
-      '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', '-y', y4m];
-    const enc = [...recipes.defaults.vpxenc, ...seg.vpxenc, '--quiet', '-o', ivf, y4m];
-    commands.push(['ffmpeg', ...ff], ['vpxenc', ...enc]);
+      '-pix_fmt', pixFmt, '-f', profile === 2 ? 'rawvideo' : 'yuv4mpegpipe', '-y', input];
+    commands.push(['ffmpeg', ...ff]);
     await execa('ffmpeg', ff, { stdin: 'ignore' });
+    const enc = [...recipes.defaults.vpxenc, ...profileArgs, ...rawArgs, ...seg.vpxenc, '--quiet', '-o', ivf, input];
+    commands.push(['vpxenc', ...enc]);
     await execa('vpxenc', enc, { stdin: 'ignore' });
     parts.push(parseIvf(await readFile(ivf)));
-    await rm(y4m, { force: true });
+    await rm(input, { force: true });
     await rm(ivf, { force: true });
   }
-  const ivfFile = concatIvf(parts);
+  const ivfFile = transformStream(recipe, concatIvf(parts));
   const summary = summarizeVp9(ivfFile);
   checkExpectations(recipe, summary);
   const bytes = writeIvf(ivfFile);
   const file = `${recipe.name}.ivf`;
   const outPath = path.join(outDir, file);
   await writeFile(outPath, bytes);
-  const [result, crossCheck] = await Promise.all([vpxdecMd5(outPath), ffmpegMd5(outPath, recipes.output_format)]);
+  const [result, crossCheck] = await Promise.all([vpxdecMd5(outPath), ffmpegMd5(outPath, outputFormat)]);
   if (result !== crossCheck) {
     throw new Error(`${recipe.name}: libvpx and FFmpeg disagree on the decoded output (vpxdec ${result}, ffmpeg ${crossCheck})`);
   }
@@ -175,13 +227,19 @@ async function generateStream(recipes: RecipeFile, recipe: StreamRecipe, workDir
     frames: summary.shownFrames,
     hidden_frames: summary.hiddenFrames,
     keyframes: summary.keyFrames,
+    profile,
+    sizes: summary.sizes,
+    features: summary.features,
+    output_format: outputFormat,
     commands,
   };
 }
 
+type GeneratedStream = StreamRecord & { description: string; output_format: string; commands: string[][] };
+
 function record(s: StreamRecord): StreamRecord {
   return { name: s.name, file: s.file, sha256: s.sha256, bytes: s.bytes, result: s.result, frames: s.frames,
-    hidden_frames: s.hidden_frames, keyframes: s.keyframes };
+    hidden_frames: s.hidden_frames, keyframes: s.keyframes, profile: s.profile, sizes: s.sizes, features: s.features };
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {
@@ -228,11 +286,11 @@ export async function buildCorpus(opts: BuildOptions): Promise<BuildResult> {
   const genDir = opts.check ? await mkdtemp(path.join(os.tmpdir(), `vareq-corpus-${codec}-`)) : outDir;
   const workDir = await mkdtemp(path.join(opts.check ? genDir : outDir, '.work-'));
   const differences: string[] = [];
-  let streams: Array<StreamRecord & { description: string; commands: string[][] }>;
+  let streams: GeneratedStream[];
   try {
     streams = await mapLimit(selected, opts.jobs ?? Math.max(1, os.availableParallelism()), async (r) => {
       const s = await generateStream(recipes, r, workDir, genDir);
-      log(`  ${s.name}: ${s.frames} frames (${s.hidden_frames} hidden), ${s.bytes} bytes, md5 ${s.result}`);
+      log(`  ${s.name}: ${s.frames} frames (${s.hidden_frames} hidden), ${s.bytes} bytes, md5 ${s.result}; ${s.features.join(' ')}`);
       return s;
     });
 
@@ -275,7 +333,7 @@ export async function buildCorpus(opts: BuildOptions): Promise<BuildResult> {
       return s ? [s] : [];
     });
     for (const s of all) {
-      suite.test_vectors.push({ name: s.name, input_file: s.file, output_format: recipes.output_format, result: s.result, frames: s.frames });
+      suite.test_vectors.push({ name: s.name, input_file: s.file, output_format: s.output_format ?? recipes.output_format, result: s.result, frames: s.frames });
     }
     const manifest: BuildManifest = { generator_version: GENERATOR_VERSION, recipes_sha256: recipesSha, tools, output_format: recipes.output_format, streams: all };
     await writeFile(suiteFile, JSON.stringify(suite, null, 2) + '\n');

@@ -1,4 +1,5 @@
-/** IVF container reading/writing and a minimal look into VP9 frames (superframes, show_frame). */
+/** IVF container reading/writing and a look into VP9 frames (superframes, uncompressed headers). */
+import { newVp9State, parseVp9Header, type Vp9Header } from './vp9header.js';
 
 export interface IvfHeader {
   fourcc: string;
@@ -132,28 +133,82 @@ export interface Vp9StreamSummary {
   keyFrames: number;
   superframes: number;
   profiles: number[];
+  bitDepths: number[];
+  /** Frame sizes in decode order, deduplicated consecutive runs ("WxH"). */
+  sizes: string[];
+  /** The features the stream uses (FEATURES), sorted. */
+  features: string[];
 }
 
+/** Feature names that recipes can ask for in expect.features. */
+export const FEATURES = [
+  'hidden', 'intra_only', 'show_existing', 'error_resilient', 'reset_frame_context', 'frame_context_idx',
+  'no_context_refresh', 'frame_parallel', 'backward_adaptation', 'segmentation', 'seg_update_map', 'seg_temporal_update', 'seg_features',
+  'lf_deltas', 'lossless', 'tile_cols', 'tile_rows', 'scaled_reference', 'size_change', 'odd_size',
+] as const;
+export type Feature = (typeof FEATURES)[number];
+
+/** Parses every frame's uncompressed header (vp9header.ts) and lists the features used. */
 export function summarizeVp9(file: IvfFile): Vp9StreamSummary {
-  const s: Vp9StreamSummary = { packets: 0, frames: 0, hiddenFrames: 0, shownFrames: 0, keyFrames: 0, superframes: 0, profiles: [] };
+  const s: Vp9StreamSummary = { packets: 0, frames: 0, hiddenFrames: 0, shownFrames: 0, keyFrames: 0, superframes: 0,
+    profiles: [], bitDepths: [], sizes: [], features: [] };
   const profiles = new Set<number>();
-  for (const pkt of file.frames) {
+  const depths = new Set<number>();
+  const features = new Set<Feature>();
+  const st = newVp9State();
+  let last = '';
+  for (const [n, pkt] of file.frames.entries()) {
     s.packets++;
     const subs = splitVp9Superframe(pkt.data);
     if (subs.length > 1) s.superframes++;
     for (const sub of subs) {
-      const info = vp9FrameInfo(sub);
-      profiles.add(info.profile);
-      if (info.showExistingFrame) {
+      let h: Vp9Header;
+      try {
+        h = parseVp9Header(sub, st);
+      } catch (err) {
+        throw new Error(`packet ${n}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      profiles.add(h.profile);
+      if (h.showExistingFrame) {
         s.shownFrames++;
+        features.add('show_existing');
         continue;
       }
+      depths.add(h.bitDepth);
       s.frames++;
-      if (info.keyFrame) s.keyFrames++;
-      if (info.showFrame) s.shownFrames++;
-      else s.hiddenFrames++;
+      const size = `${h.width}x${h.height}`;
+      if (size !== last) {
+        if (last && (h.keyFrame || h.intraOnly)) features.add('size_change');
+        s.sizes.push(size);
+        last = size;
+      }
+      if (h.keyFrame) s.keyFrames++;
+      if (h.showFrame) s.shownFrames++;
+      else {
+        s.hiddenFrames++;
+        features.add('hidden');
+      }
+      if (h.intraOnly) features.add('intra_only');
+      if (h.errorResilient) features.add('error_resilient');
+      if (h.resetFrameContext) features.add('reset_frame_context');
+      if (h.frameContextIdx) features.add('frame_context_idx');
+      if (!h.errorResilient && !h.refreshFrameContext) features.add('no_context_refresh');
+      if (!h.errorResilient && h.frameParallel) features.add('frame_parallel');
+      if (!h.errorResilient && h.refreshFrameContext && !h.frameParallel) features.add('backward_adaptation');
+      if (h.segEnabled) features.add('segmentation');
+      if (h.segUpdateMap) features.add('seg_update_map');
+      if (h.segTemporalUpdate) features.add('seg_temporal_update');
+      if (h.segFeatures.some((m) => m !== 0)) features.add('seg_features');
+      if (h.lfDeltaEnabled && h.lfDeltaUpdate) features.add('lf_deltas');
+      if (h.lossless) features.add('lossless');
+      if (h.tileColsLog2) features.add('tile_cols');
+      if (h.tileRowsLog2) features.add('tile_rows');
+      if (h.refSizes.some(([w, hh]) => w !== h.width || hh !== h.height)) features.add('scaled_reference');
+      if ((h.width & 1) || (h.height & 1)) features.add('odd_size');
     }
   }
   s.profiles = [...profiles].sort();
+  s.bitDepths = [...depths].sort();
+  s.features = FEATURES.filter((f) => features.has(f));
   return s;
 }

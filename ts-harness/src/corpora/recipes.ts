@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { UsageError, errorMessage } from '../errors.js';
+import { FEATURES } from './ivf.js';
 
 export interface Segment {
   /** ffmpeg lavfi source, e.g. testsrc2=size=352x288:rate=30 */
@@ -14,11 +15,25 @@ export interface StreamExpectations {
   min_hidden_frames?: number;
   hidden_frames?: number;
   keyframes?: number;
+  /** Features the generated stream must use (ivf.ts FEATURES; checked by parsing every header). */
+  features?: string[];
+}
+
+/** Rewrites applied to the encoded stream before it is written. */
+export interface StreamTransform {
+  /**
+   * Every keyframe after the first becomes a hidden intra-only frame with this
+   * reset_frame_context (refresh_frame_flags 0xff) followed by a show_existing_frame of slot 0.
+   */
+  intra_only?: { reset_frame_context: number };
 }
 
 export interface StreamRecipe {
   name: string;
   description: string;
+  /** VP9 profile: 0 (8-bit, default) or 2 (10-bit: yuv420p10le source, P010 output). */
+  profile?: number;
+  transform?: StreamTransform;
   segments: Segment[];
   expect?: StreamExpectations;
 }
@@ -59,6 +74,19 @@ const recipeSchema = {
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
           description: { type: 'string' },
+          profile: { type: 'integer', enum: [0, 2] },
+          transform: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              intra_only: {
+                type: 'object',
+                required: ['reset_frame_context'],
+                additionalProperties: false,
+                properties: { reset_frame_context: { type: 'integer', minimum: 0, maximum: 3 } },
+              },
+            },
+          },
           segments: {
             type: 'array',
             minItems: 1,
@@ -74,6 +102,7 @@ const recipeSchema = {
               min_hidden_frames: { type: 'integer' },
               hidden_frames: { type: 'integer' },
               keyframes: { type: 'integer' },
+              features: { type: 'array', items: { type: 'string', enum: [...FEATURES] } },
             },
           },
         },

@@ -14,6 +14,7 @@ import { buildDir, cacheDir, vectorsDir } from './paths.js';
 import { probe, renderProbe } from './probe.js';
 import { BENCH_CLIENTS, bench, type BenchClient } from './bench.js';
 import { renderBench } from './report/benchtable.js';
+import { BENCH_SCHEMA_ID, validateBench, type BenchFile } from './report/benchschema.js';
 import { buildReport, writeReport } from './report/document.js';
 import { readResult, toResult, writeJsonReport } from './report/json.js';
 import { writeJunit } from './report/junit.js';
@@ -112,8 +113,13 @@ async function runBench(flags: BenchFlags): Promise<void> {
   process.stdout.write(renderBench(r.rows, r.skipped) + '\n');
   if (flags.json) {
     await mkdir(path.dirname(path.resolve(flags.json)), { recursive: true });
-    await writeFile(flags.json, JSON.stringify({ tool: 'vareq bench', created: new Date().toISOString(), device, frames: flags.frames, short_frames: flags.shortFrames,
-      runs: flags.runs, rows: r.rows, skipped: r.skipped }, null, 2) + '\n');
+    const file: BenchFile = { schema: BENCH_SCHEMA_ID, tool: 'vareq bench', created: new Date().toISOString(), device, frames: flags.frames, short_frames: flags.shortFrames,
+      runs: flags.runs, rows: r.rows, skipped: r.skipped };
+    const text = JSON.stringify(file, null, 2) + '\n';
+    // what is written must be what docs/harness.md documents (NaN ratios become null)
+    const problem = validateBench(JSON.parse(text));
+    if (problem) throw new Error(`bench JSON does not match its schema: ${problem}`);
+    await writeFile(flags.json, text);
   }
   // A client the environment cannot run is reported, not failed; a decode that did not go through the driver fails.
   if (r.rows.some((x) => x.unavailable === null && !x.through_driver)) exitCode = EXIT.failures;

@@ -5,6 +5,7 @@ import test from 'ava';
 import type { BenchRow } from '../src/bench.js';
 import { clientArgs, fdSummary, flatRss, parseTime, perFrame, softwareArgs, softwareDecoder } from '../src/bench.js';
 import { driverLibrary, preloadLibrary } from '../src/driver.js';
+import { validateBench } from '../src/report/benchschema.js';
 import { buildDir } from '../src/paths.js';
 import type { DriverStats } from '../src/stats.js';
 import { runCli } from './helpers/cli.js';
@@ -52,7 +53,11 @@ test('bench: VP9, H.264 and AV1 1080p streams through the driver side by side wi
   const r = await runCli(['bench', '--frames', '12', '--short-frames', '4', '--json', json]);
   t.is(r.exitCode, 0, r.stderr);
   t.regex(r.stdout, /CPU ratio/);
-  const rows = (JSON.parse(readFileSync(json, 'utf8')) as { rows: BenchRow[] }).rows;
+  const data = JSON.parse(readFileSync(json, 'utf8')) as { rows: BenchRow[] };
+  t.is(validateBench(data), null, 'the JSON matches the documented schema');
+  t.not(validateBench({ ...data, rows: [{ ...data.rows[0], client: 'vdpau' }] }), null);
+  t.not(validateBench({ ...data, rows: [{ ...data.rows[0], targets: undefined }] }), null);
+  const rows = data.rows;
   t.deepEqual([...new Set(rows.map((x) => x.codec))], ['VP9', 'H264', 'AV1']);
   t.deepEqual([...new Set(rows.map((x) => x.client))], ['copy-back', 'gpu', 'export']);
   for (const row of rows) {

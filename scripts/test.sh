@@ -33,8 +33,8 @@ run_meson_tests() {
   fi
 }
 
-# Unit tests that run in-process (no ffmpeg child with a preload), rebuilt with
-# AddressSanitizer + UBSan: parsers, the device model, the driver through libva calls.
+# Tests rebuilt with AddressSanitizer + UBSan: parsers, the device model, the driver through
+# libva calls in-process; av1-sanitized-* run ffmpeg with the sanitizer runtimes preloaded.
 SANITIZED_TESTS=(vp9-parser-unit vp8-parser-unit h264-slice-unit av1-abi av1-state-unit
   simdev-core simdev-device simdev-profiles simdev-faults backend-driver backend-layout
   va-pool-hold va-pool-export-once va-pool-resize-stream va-pool-threads

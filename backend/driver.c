@@ -439,6 +439,7 @@ static void destroy_all(VADriverContextP ctx)
         if (c)
             vareq_DestroyContext(ctx, c->id);
     }
+    vareq_ctx_release_parked(drv); /* a VP9 session kept by vaDestroyContext */
     for (i = 0; i < drv->images.cap; i++) {
         struct vareq_image *im = vareq_heap_at(&drv->images, i);
         if (im)

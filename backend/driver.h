@@ -74,6 +74,9 @@ struct vareq_driver {
 
     struct vareq_heap configs, contexts, surfaces, buffers, images;
     struct vareq_stats stats;
+    /* a destroyed VP9 context's V4L2 session kept for the next context (drv->lock;
+     * va/context.c "parked V4L2 sessions") */
+    struct vareq_context *parked;
 
     /* configuration (read once at init) */
     unsigned pitch_align;
@@ -274,6 +277,11 @@ void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s
  * held): completes pending requests, STREAMOFF, frees every buffer, S_FMT/G_FMT, REQBUFS,
  * STREAMON. Every surface of the context loses its frame (call it for keyframes only). */
 VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h);
+/* Ends the parked V4L2 session, if any (vaTerminate; no lock held). */
+void vareq_ctx_release_parked(struct vareq_driver *drv);
+/* After surfaces were destroyed (no lock held): ends the parked session when no surface
+ * holds a frame of it any more. */
+void vareq_ctx_check_parked(struct vareq_driver *drv);
 /* Records an export of s (ctx->lock held): consumer model of the pool. */
 void vareq_ctx_note_export(struct vareq_context *ctx, struct vareq_surface *s);
 /* Takes a CAPTURE slot for a decode into s (ctx->lock held). */

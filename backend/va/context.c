@@ -731,6 +731,12 @@ static void attach_targets(struct vareq_driver *drv, struct vareq_context *ctx,
         if (!s)
             continue;
         old = vareq_surface_lock_ctx(drv, s);
+        if (old == ctx) {
+            /* a surface of the continued (parked) session keeps its frame */
+            s->bound_index = i;
+            pthread_mutex_unlock(&old->lock);
+            continue;
+        }
         if (old) {
             vareq_ctx_detach_surface(old, s);
             pthread_mutex_unlock(&old->lock);
@@ -759,6 +765,148 @@ static unsigned context_bit_depth(struct vareq_driver *drv, const struct vareq_c
                ? 10 : 8;
 }
 
+/* ---- parked V4L2 sessions: VP9 reference scaling across VA contexts ----
+ * (docs/architecture.md "VP9 reference scaling"). FFmpeg 5.1 replaces the VA context (and
+ * its surfaces) whenever the VP9 frame size changes, also for an inter frame that predicts
+ * from references of another size. The device keeps state a new V4L2 session would not
+ * have: the probability contexts (the uAPI leaves them in the device, like hantro's and
+ * rkvdec's frame_context[4]) and the references, found by timestamp in its own CAPTURE
+ * queue. So vaDestroyContext of a VP9 context whose surfaces still hold decoded frames
+ * keeps ("parks") the session: fds, queues streaming, CAPTURE pool, the translator's
+ * parser state and the timestamp counter; its surfaces stay attached and readable. The
+ * next vaCreateContext of the same config, bit depth and decoder whose size fits the
+ * CAPTURE format takes the session over (the device decodes a frame smaller than the
+ * CAPTURE format; each buffer remembers its frame size). Anything else ends it. */
+
+static bool keeps_device_state(const struct vareq_context *ctx)
+{
+    return ctx->codec->output_pixfmt == V4L2_PIX_FMT_VP9_FRAME && !ctx->drv->pool_bound;
+}
+
+/* A surface of ctx holds a decoded frame (a possible reference). ctx->lock held. */
+static bool holds_frames(struct vareq_context *ctx)
+{
+    struct vareq_driver *drv = ctx->drv;
+    bool any = false;
+
+    pthread_mutex_lock(&drv->lock);
+    for (uint32_t i = 0; i < drv->surfaces.cap && !any; i++) {
+        struct vareq_surface *s = vareq_heap_at(&drv->surfaces, i);
+        any = s && s->ctx == ctx && s->has_frame && s->slot;
+    }
+    pthread_mutex_unlock(&drv->lock);
+    return any;
+}
+
+/* Ends a session for good: STREAMOFF, frames orphaned (still readable), device closed,
+ * surfaces detached, the context freed (by its last user). ctx is not in drv->contexts;
+ * the caller holds no lock. */
+static void end_session(struct vareq_driver *drv, struct vareq_context *ctx)
+{
+    pthread_mutex_lock(&ctx->lock);
+    while (ctx->req_head)
+        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
+            break;
+    if (ctx->streaming && ctx->video_fd >= 0) {
+        v4l2_stream(drv->ops, ctx->video_fd, ctx->out_type, false);
+        v4l2_stream(drv->ops, ctx->video_fd, ctx->cap_type, false);
+        ctx->streaming = false;
+        for (unsigned i = 0; i < ctx->pool.n; i++)
+            ctx->pool.slots[i].queued = false;
+    }
+    /* the surfaces' last frames stay readable (images, derive, export) after the context:
+     * clients (ffmpeg on a size change) read frames decoded before they destroyed it */
+    orphan_frames(ctx, true);
+    teardown(ctx);
+    pthread_mutex_unlock(&ctx->lock);
+    /* another thread may be waiting for ctx->lock in vareq_surface_lock_ctx (ffmpeg reads
+     * old frames from one thread while its decoder thread replaces the context): the last
+     * of them frees the context */
+    vareq_context_unref(drv, ctx, true);
+}
+
+void vareq_ctx_release_parked(struct vareq_driver *drv)
+{
+    struct vareq_context *p;
+
+    pthread_mutex_lock(&drv->lock);
+    p = drv->parked;
+    drv->parked = NULL;
+    pthread_mutex_unlock(&drv->lock);
+    if (p) {
+        vq_info("context 0x%x: parked V4L2 session ended", p->id);
+        end_session(drv, p);
+    }
+}
+
+void vareq_ctx_check_parked(struct vareq_driver *drv)
+{
+    struct vareq_context *ctx;
+    bool end = false;
+
+    pthread_mutex_lock(&drv->lock);
+    ctx = drv->parked;
+    if (ctx)
+        ctx->users++; /* keeps it allocated while we wait for its lock */
+    pthread_mutex_unlock(&drv->lock);
+    if (!ctx)
+        return;
+    pthread_mutex_lock(&ctx->lock);
+    if (!holds_frames(ctx)) {
+        pthread_mutex_lock(&drv->lock);
+        if (drv->parked == ctx) {
+            drv->parked = NULL;
+            end = true;
+        }
+        pthread_mutex_unlock(&drv->lock);
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    vareq_context_unref(drv, ctx, false);
+    if (end) {
+        vq_info("context 0x%x: no surface holds a frame of the parked V4L2 session: ended",
+                ctx->id);
+        end_session(drv, ctx);
+        vareq_stats_write(drv); /* its buffers are gone: as after vaDestroyContext */
+    }
+}
+
+/* The parked session, if the new context can continue it (same config, decoder and bit
+ * depth; the size fits the CAPTURE format); otherwise it is ended. */
+static struct vareq_context *adopt_parked(struct vareq_driver *drv,
+                                          const struct vareq_config *cf, unsigned w,
+                                          unsigned h, unsigned bit_depth, unsigned n_targets)
+{
+    struct vareq_context *p;
+    bool fits;
+
+    pthread_mutex_lock(&drv->lock);
+    p = drv->parked;
+    drv->parked = NULL;
+    pthread_mutex_unlock(&drv->lock);
+    if (!p)
+        return NULL;
+    pthread_mutex_lock(&p->lock);
+    fits = p->codec == cf->codec && p->profile == cf->profile && p->decoder == cf->decoder &&
+           p->bit_depth == bit_depth && w <= p->cap_width && h <= p->cap_height;
+    if (fits) {
+        vq_info("context 0x%x: the next context continues its V4L2 session at %ux%u (CAPTURE "
+                "%ux%u; references and device state kept)", p->id, w, h, p->cap_width,
+                p->cap_height);
+        p->width = w;
+        p->height = h;
+        p->n_targets = n_targets;
+        vareq_picture_reset(&p->pic);
+    }
+    pthread_mutex_unlock(&p->lock);
+    if (!fits) {
+        vq_info("context 0x%x: parked V4L2 session cannot continue at %ux%u (CAPTURE %ux%u)",
+                p->id, w, h, p->cap_width, p->cap_height);
+        end_session(drv, p);
+        return NULL;
+    }
+    return p;
+}
+
 VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int width,
                              int height, int flag, VASurfaceID *targets, int n_targets,
                              VAContextID *out)
@@ -785,6 +933,21 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
                    dec->fmts[i].max_w, dec->fmts[i].max_h);
             return VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
         }
+
+    ctx = adopt_parked(drv, cf, (unsigned)width, (unsigned)height,
+                       context_bit_depth(drv, cf, targets, n_targets), (unsigned)n_targets);
+    if (ctx) {
+        pthread_mutex_lock(&drv->lock);
+        if (vareq_heap_add(&drv->contexts, ctx, &ctx->id) < 0) {
+            pthread_mutex_unlock(&drv->lock);
+            end_session(drv, ctx);
+            return VA_STATUS_ERROR_ALLOCATION_FAILED;
+        }
+        pthread_mutex_unlock(&drv->lock);
+        attach_targets(drv, ctx, targets, n_targets);
+        *out = ctx->id;
+        return VA_STATUS_SUCCESS;
+    }
 
     ctx = calloc(1, sizeof(*ctx));
     if (!ctx)
@@ -899,23 +1062,23 @@ VAStatus vareq_DestroyContext(VADriverContextP vctx, VAContextID id)
     while (ctx->req_head)
         if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
             break;
-    if (ctx->streaming && ctx->video_fd >= 0) {
-        v4l2_stream(drv->ops, ctx->video_fd, ctx->out_type, false);
-        v4l2_stream(drv->ops, ctx->video_fd, ctx->cap_type, false);
-        ctx->streaming = false;
-        for (unsigned i = 0; i < ctx->pool.n; i++)
-            ctx->pool.slots[i].queued = false;
+    if (keeps_device_state(ctx) && ctx->streaming && holds_frames(ctx)) {
+        struct vareq_context *old;
+        vareq_picture_reset(&ctx->pic);
+        pthread_mutex_unlock(&ctx->lock);
+        pthread_mutex_lock(&drv->lock);
+        old = drv->parked;
+        drv->parked = ctx;
+        pthread_mutex_unlock(&drv->lock);
+        vq_info("context 0x%x destroyed; its V4L2 session is parked for the next context "
+                "(VP9 reference scaling)", id);
+        if (old)
+            end_session(drv, old);
+    } else {
+        pthread_mutex_unlock(&ctx->lock);
+        end_session(drv, ctx);
+        vq_info("context 0x%x destroyed", id);
     }
-    /* the surfaces' last frames stay readable (images, derive, export) after the context:
-     * clients (ffmpeg on a size change) read frames decoded before they destroyed it */
-    orphan_frames(ctx, true);
-    teardown(ctx);
-    pthread_mutex_unlock(&ctx->lock);
-    vq_info("context 0x%x destroyed", id);
-    /* another thread may be waiting for ctx->lock in vareq_surface_lock_ctx (ffmpeg reads
-     * old frames from one thread while its decoder thread replaces the context): the last
-     * of them frees the context */
-    vareq_context_unref(drv, ctx, true);
     /* also here: clients that exit on an error path never call vaTerminate */
     vareq_stats_write(drv);
     return VA_STATUS_SUCCESS;

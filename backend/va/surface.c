@@ -183,6 +183,7 @@ VAStatus vareq_DestroySurfaces(VADriverContextP vctx, VASurfaceID *list, int num
         pthread_mutex_unlock(&drv->lock);
         free(s);
     }
+    vareq_ctx_check_parked(drv); /* a parked VP9 session whose last frame went */
     return st;
 }
 

@@ -5,8 +5,11 @@
  * session (docs/architecture.md "VP9 reference scaling"): every frame decodes and equals
  * libvpx's output, the old surfaces stay readable, and the session ends when its last
  * frame-holding surface is destroyed (stats: no CAPTURE buffer live).
- *   vp9-park DRIVER.so STREAM.ivf   (VAREQ_DEVICE=sim; the stream must change size on an
- *   inter frame, e.g. vpxenc --rt --resize-allowed=1 at a starved bitrate) */
+ *   vp9-park DRIVER.so STREAM.ivf [--keyframe-sizes]
+ * (VAREQ_DEVICE=sim). The stream must change size on an inter frame (e.g. vpxenc --rt
+ * --resize-allowed=1 at a starved bitrate), unless --keyframe-sizes: then it changes size
+ * at keyframes only (e.g. tiny sizes 1x1..16x16, below a device's minimum format size: the
+ * CAPTURE format is clamped up and the frame decodes into it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +82,10 @@ int main(int argc, char **argv)
     char stats[] = "/tmp/vareq-vp9-park-stats-XXXXXX";
     int frames = 0, exact = 0, inter_switches = 0, switches = 0, old_reads = 0, r;
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: vp9-park DRIVER.so STREAM.ivf\n");
+    bool keyframe_sizes = argc == 4 && !strcmp(argv[3], "--keyframe-sizes");
+
+    if (argc != 3 && !keyframe_sizes) {
+        fprintf(stderr, "usage: vp9-park DRIVER.so STREAM.ivf [--keyframe-sizes]\n");
         return 2;
     }
     if (vp9_ivf_open(&ivf, argv[2], err, sizeof(err)) < 0) {
@@ -151,7 +156,11 @@ int main(int argc, char **argv)
             "frames), %d reads of old reference surfaces\n", exact, frames, switches,
             inter_switches, old_reads);
     VC_CHECK(frames > 0 && exact == frames, "every frame byte-exact");
-    VC_CHECK(inter_switches > 0, "the stream has no inter frame of another size");
+    if (keyframe_sizes)
+        VC_CHECK(switches > 0 && inter_switches == 0, "size changes: %d, on inter frames %d",
+                 switches, inter_switches);
+    else
+        VC_CHECK(inter_switches > 0, "the stream has no inter frame of another size");
 
     /* the end: context destroyed (session parked, its surfaces hold frames), then every
      * surface: the session ends, no CAPTURE buffer stays */

@@ -896,6 +896,7 @@ static struct vareq_context *adopt_parked(struct vareq_driver *drv,
         p->height = h;
         p->n_targets = n_targets;
         vareq_picture_reset(&p->pic);
+        p->pic.active = false;
     }
     pthread_mutex_unlock(&p->lock);
     if (!fits) {
@@ -1065,6 +1066,7 @@ VAStatus vareq_DestroyContext(VADriverContextP vctx, VAContextID id)
     if (keeps_device_state(ctx) && ctx->streaming && holds_frames(ctx)) {
         struct vareq_context *old;
         vareq_picture_reset(&ctx->pic);
+        ctx->pic.active = false;
         pthread_mutex_unlock(&ctx->lock);
         pthread_mutex_lock(&drv->lock);
         old = drv->parked;

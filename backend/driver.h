@@ -210,6 +210,8 @@ struct vareq_context {
     unsigned bit_depth;             /* 8 or 10: chooses NV12/NV12M or P010 */
     unsigned n_targets;             /* render targets (pool size = targets + spares) */
     unsigned reconfigs;             /* in-stream CAPTURE re-negotiations */
+    unsigned failed_requests;       /* decodes that failed (submission or device): such a
+                                     * session is never parked (va/park.c) */
     bool ctrl_present[VAREQ_MAX_CTRLS];
     struct v4l2_query_ext_ctrl ctrl_info[VAREQ_MAX_CTRLS]; /* where ctrl_present */
 
@@ -277,6 +279,7 @@ void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s
  * held): completes pending requests, STREAMOFF, frees every buffer, S_FMT/G_FMT, REQBUFS,
  * STREAMON. Every surface of the context loses its frame (call it for keyframes only). */
 VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h);
+/* va/park.c */
 /* Ends the parked V4L2 session, if any (vaTerminate; no lock held). */
 void vareq_ctx_release_parked(struct vareq_driver *drv);
 /* After surfaces were destroyed (no lock held): ends the parked session when no surface

@@ -21,6 +21,10 @@
  *                (composed and separate) is byte-exact, also while a new context at another
  *                size decodes (ffmpeg on a size change); a derived image and an export taken
  *                before the destroy stay valid; no fd, mapping or buffer left at the end
+ *                (VP9: vaDestroyContext parks the session, memory stays at surfaces +
+ *                spares; the 320x240 second context continues it)
+ *   orphan-end   the same with a 352x288 second context that cannot continue the parked
+ *                session: it ends at vaCreateContext, its frames become orphaned memory
  *   orphan-reuse a new context on the same surfaces: before decoding they still read the
  *                old frames; decoding into them replaces those (byte-exact), memory flat
  *   stats-exit   VAREQ_STATS_FILE is written at exit() and at dlclose without vaTerminate
@@ -176,7 +180,7 @@ static void test_memory(void)
     struct vc_dec d;
     struct vc_stream st = {0};
     struct vc_held h[2];
-    long fds0 = 0, maps0 = 0, rss0 = 0, fds1, maps1, rss1;
+    long fds0 = 0, maps0 = 0, rss0 = 0, fds1, maps1, rss1, fds_start, maps_start;
     char stats[] = "/tmp/vareq-pool-stats-XXXXXX";
     int sfd = mkstemp(stats), exact = 0;
     long spares = getenv("VAREQ_POOL_SPARES") ? atol(getenv("VAREQ_POOL_SPARES")) : 4;
@@ -187,6 +191,8 @@ static void test_memory(void)
     memset(h, 0, sizeof(h));
     VC_CHECK(vc_encode(&st, 64, 64, n_frames, 30, 3) == 0, "encode");
     VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    fds_start = count_dir("/proc/self/fd");
+    maps_start = count_lines("/proc/self/maps");
     VC_CHECK(vc_dec_init(&d, &drv, 64, 64, n_surf, 0, 0) == 0, "decoder");
     for (int f = 0; f < st.n; f++) {
         VASurfaceID t;
@@ -215,14 +221,35 @@ static void test_memory(void)
     VC_CHECK(fds1 == fds0, "fd count grew");
     VC_CHECK(maps1 == maps0, "mapping count grew");
     VC_CHECK(rss1 - rss0 < 2048, "RSS grew by %ld kB", rss1 - rss0);
-    vc_dec_fini(&d); /* writes the stats file */
+    /* vaDestroyContext writes the stats file. VP9 surfaces still hold frames, so the V4L2
+     * session is parked (docs/architecture.md "VP9 reference scaling"): the memory stays
+     * at surfaces + spares; it must all go with the last surface holding a frame. */
+    VC_CHECK(drv.vt.vaDestroyContext(&drv.ctx, d.vctx) == VA_STATUS_SUCCESS, "DestroyContext");
     {
         long peak = vc_json_field(stats, "capture_buffers_peak");
         long live = vc_json_field(stats, "capture_buffers_live");
         fprintf(stderr, "memory: CAPTURE buffers peak %ld (surfaces %d + spares %ld), live "
-                "after destroy %ld\n", peak, n_surf, spares, live);
+                "after DestroyContext %ld\n", peak, n_surf, spares, live);
         VC_CHECK(peak == n_surf + spares, "CAPTURE buffers peak %ld", peak);
-        VC_CHECK(live == 0, "CAPTURE buffers left after DestroyContext: %ld", live);
+        VC_CHECK(live == (vc_get_codec() == VC_VP9 ? n_surf + spares : 0),
+                 "CAPTURE buffers live after DestroyContext: %ld", live);
+    }
+    VC_CHECK(drv.vt.vaDestroySurfaces(&drv.ctx, d.surf, d.n_surf) == VA_STATUS_SUCCESS,
+             "DestroySurfaces");
+    drv.vt.vaDestroyConfig(&drv.ctx, d.cfg);
+    vpx_codec_destroy(&d.ref);
+    {
+        long live = vc_json_field(stats, "capture_buffers_live");
+        long orphaned = vc_json_field(stats, "capture_buffers_orphaned");
+        fprintf(stderr, "memory: after DestroySurfaces: %ld CAPTURE buffers live, %ld "
+                "orphaned; fds %ld, mappings %ld\n", live, orphaned, count_dir("/proc/self/fd"),
+                count_lines("/proc/self/maps"));
+        VC_CHECK(live == 0 && orphaned == 0, "CAPTURE buffers left after the last surface: "
+                 "live %ld, orphaned %ld", live, orphaned);
+        VC_CHECK(count_dir("/proc/self/fd") == fds_start &&
+                 count_lines("/proc/self/maps") == maps_start,
+                 "fds/mappings left after the last surface (before the decoder: %ld/%ld)",
+                 fds_start, maps_start);
     }
     unlink(stats);
     unsetenv("VAREQ_STATS_FILE");
@@ -371,7 +398,12 @@ static int check_kept(struct vc_driver *drv, const struct kept *k, const char *w
     return ok;
 }
 
-static void test_orphan(void)
+/* end_parked = false ("orphan"): the second context (320x240) fits the destroyed context's
+ * CAPTURE format and continues its parked VP9 session; true ("orphan-end"): it is larger
+ * (352x288), the parked session ends at vaCreateContext and every frame it held becomes
+ * orphaned memory. Both: the old frames stay readable throughout, and everything is freed
+ * with the last surface. */
+static void test_orphan(bool end_parked)
 {
     struct vc_driver drv;
     struct vc_dec d, d2;
@@ -392,7 +424,10 @@ static void test_orphan(void)
     VC_CHECK(vc_encode(&st, 352, 288, 10, 100, 31) == 0, "encode");
     /* the keyframe only: the test client reuses few surfaces, older ones must keep frames */
     VC_CHECK(vc_encode(&st, 320, 240, 1, 100, 32) == 0, "encode");
-    VC_CHECK(vc_encode(&st2, 320, 240, 6, 100, 33) == 0, "encode");
+    unsigned w2 = end_parked ? 352 : 320, h2 = end_parked ? 288 : 240;
+    long spares = getenv("VAREQ_POOL_SPARES") ? atol(getenv("VAREQ_POOL_SPARES")) : 4;
+    long orphaned_parked = 0;
+    VC_CHECK(vc_encode(&st2, w2, h2, 6, 100, 33) == 0, "encode");
     VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
     fds0 = count_dir("/proc/self/fd");
     maps0 = count_lines("/proc/self/maps");
@@ -425,8 +460,13 @@ static void test_orphan(void)
         long live = vc_json_field(stats, "capture_buffers_live");
         fprintf(stderr, "orphan: after DestroyContext: %ld CAPTURE buffers live, %ld orphaned\n",
                 live, orphaned);
-        VC_CHECK(live == 0, "CAPTURE buffers live after DestroyContext: %ld", live);
+        /* VP9 with surfaces holding frames: the V4L2 session is parked (docs/architecture.md
+         * "VP9 reference scaling"): its pool stays, exactly surfaces + spares, no more; the
+         * frames of the in-stream size change stay orphaned */
+        VC_CHECK(live == n_surf + spares, "parked session: CAPTURE buffers live after "
+                 "DestroyContext: %ld (want surfaces %d + spares %ld)", live, n_surf, spares);
         VC_CHECK(orphaned > 0 && orphaned <= n_surf, "orphaned buffers %ld", orphaned);
+        orphaned_parked = orphaned;
     }
     /* the derived image and the export taken before still show the last frame */
     for (int i = 0; i < n_surf; i++)
@@ -452,7 +492,28 @@ static void test_orphan(void)
 
     /* ffmpeg on a size change: a new context (new surfaces, another size) decodes while
      * the old surfaces are read */
-    VC_CHECK(vc_dec_init(&d2, &drv, 320, 240, 6, 0, 0) == 0, "second decoder");
+    VC_CHECK(vc_dec_init(&d2, &drv, w2, h2, 6, 0, 0) == 0, "second decoder");
+    {
+        long orphaned = vc_json_field(stats, "capture_buffers_orphaned");
+        long live = vc_json_field(stats, "capture_buffers_live");
+        fprintf(stderr, "orphan: second context %ux%u: %ld CAPTURE buffers live, %ld "
+                "orphaned\n", w2, h2, live, orphaned);
+        if (end_parked) {
+            /* the parked session ended (the stats file is written then, before the new
+             * context's pool exists): none of its buffers is live, its frames moved to
+             * orphaned memory */
+            VC_CHECK(live == 0, "ended parked session: CAPTURE buffers live %ld", live);
+            VC_CHECK(orphaned > orphaned_parked && orphaned <= orphaned_parked + n_surf,
+                     "ended parked session: orphaned %ld (before %ld)", orphaned,
+                     orphaned_parked);
+        } else {
+            /* the parked session continues: the same pool */
+            VC_CHECK(live == n_surf + spares, "continued session: CAPTURE buffers live %ld",
+                     live);
+            VC_CHECK(orphaned == orphaned_parked, "continued session: orphaned %ld (before "
+                     "%ld)", orphaned, orphaned_parked);
+        }
+    }
     for (int f = 0; f < st2.n; f++) {
         VASurfaceID t;
         VAStatus s = vc_decode(&d2, &st2.f[f], &t);
@@ -494,6 +555,13 @@ static void test_orphan(void)
     fprintf(stderr, "orphan: fds %ld -> %ld, mappings %ld -> %ld\n", fds0, fds1, maps0, maps1);
     VC_CHECK(fds1 == fds0, "fds left after destroying the surfaces");
     VC_CHECK(maps1 == maps0, "mappings left after destroying the surfaces");
+    {
+        /* the last frame-holding surface is gone: no parked session, nothing live */
+        long orphaned = vc_json_field(stats, "capture_buffers_orphaned");
+        long live = vc_json_field(stats, "capture_buffers_live");
+        VC_CHECK(live == 0 && orphaned == 0, "after the last surface: live %ld, orphaned %ld",
+                 live, orphaned);
+    }
     vc_close(&drv);
     {
         long orphaned = vc_json_field(stats, "capture_buffers_orphaned");
@@ -713,7 +781,7 @@ int main(int argc, char **argv)
 
     if (argc < 3) {
         fprintf(stderr, "usage: %s DRIVER.so hold|hold-bound|export-once|memory|resize|resize-stream|threads|"
-                "orphan|orphan-reuse|stats-exit [vp9|vp8]\n",
+                "orphan|orphan-end|orphan-reuse|stats-exit [vp9|vp8]\n",
                 argv[0]);
         return 2;
     }
@@ -749,7 +817,9 @@ int main(int argc, char **argv)
     } else if (!strcmp(mode, "threads")) {
         test_threads();
     } else if (!strcmp(mode, "orphan")) {
-        test_orphan();
+        test_orphan(false);
+    } else if (!strcmp(mode, "orphan-end")) {
+        test_orphan(true);
     } else if (!strcmp(mode, "orphan-reuse")) {
         test_orphan_reuse();
     } else if (!strcmp(mode, "stats-exit")) {

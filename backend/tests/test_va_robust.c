@@ -441,7 +441,7 @@ static void fault_case_run(struct vc_driver *drv, const struct vc_stream *st,
  * device fd closed) the device is back and a new context decodes byte-exact. */
 static void fault_disappear(struct vc_driver *drv, const struct vc_stream *st)
 {
-    struct vc_dec d;
+    struct vc_dec d, d2;
     struct errcap cap;
     int fails = 0, lines, exact = 0;
     double t0 = now_ms();
@@ -465,20 +465,30 @@ static void fault_disappear(struct vc_driver *drv, const struct vc_stream *st)
             "log lines, %.0f ms\n", fails, exact, lines, now_ms() - t0);
     VC_CHECK(fails > 0 && exact > 0, "disappear: the device never disappeared mid-stream");
     VC_CHECK(lines >= fails, "disappear: %d failures, %d log lines", fails, lines);
-    vc_dec_fini(&d);
-    /* re-plugged: a new context decodes */
-    if (vc_dec_init(&d, drv, 176, 144, 6, 0, 0) < 0) {
+    /* as ffmpeg does it on a size change or a new stream: the context goes, its surfaces
+     * (holding frames decoded before the device went) stay until later. A VP9 session is
+     * then parked (va/park.c) -- unless its device is gone or requests failed: this one
+     * must end, so that its fds close and the device comes back */
+    VC_CHECK(drv->vt.vaDestroyContext(&drv->ctx, d.vctx) == VA_STATUS_SUCCESS,
+             "disappear: DestroyContext");
+    /* re-plugged: a new context (new surfaces) decodes */
+    if (vc_dec_init(&d2, drv, 176, 144, 6, 0, 0) < 0) {
         VC_CHECK(0, "disappear: no new context after the device came back");
-        return;
+    } else {
+        exact = 0;
+        for (int f = 0; f < KF_DIST; f++) {
+            VASurfaceID t;
+            exact += vc_decode(&d2, &st->f[f], &t) == VA_STATUS_SUCCESS &&
+                     vc_check_getimage(&d2, t);
+        }
+        fprintf(stderr, "  disappear: new context %d/%d byte-exact\n", exact, KF_DIST);
+        VC_CHECK(exact == KF_DIST, "disappear: new context");
+        vc_dec_fini(&d2);
     }
-    exact = 0;
-    for (int f = 0; f < KF_DIST; f++) {
-        VASurfaceID t;
-        exact += vc_decode(&d, &st->f[f], &t) == VA_STATUS_SUCCESS && vc_check_getimage(&d, t);
-    }
-    fprintf(stderr, "  disappear: new context %d/%d byte-exact\n", exact, KF_DIST);
-    VC_CHECK(exact == KF_DIST, "disappear: new context");
-    vc_dec_fini(&d);
+    VC_CHECK(drv->vt.vaDestroySurfaces(&drv->ctx, d.surf, d.n_surf) == VA_STATUS_SUCCESS,
+             "disappear: DestroySurfaces");
+    drv->vt.vaDestroyConfig(&drv->ctx, d.cfg);
+    vpx_codec_destroy(&d.ref);
 }
 
 static void test_faults(void)

@@ -32,7 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "driver.h"
+#include "park.h"
 
 #define OUTPUT_BUFS 4
 #define MIN_OUTPUT_SIZE (1u << 20)
@@ -74,6 +74,7 @@ static void finish_request(struct vareq_context *ctx, struct vareq_request *req,
         if (req->profile_idx >= 0 && req->profile_idx < VAREQ_MAX_PROFILES)
             atomic_fetch_add(&drv->stats.per_profile[req->profile_idx], 1);
     } else {
+        ctx->failed_requests++;
         atomic_fetch_add(&drv->stats.decode_errors, 1);
         vq_err("decode failed: surface 0x%x, timestamp %llu: %s",
                req->surface ? req->surface->id : VA_INVALID_SURFACE,
@@ -91,6 +92,7 @@ static void reset_queues(struct vareq_context *ctx, const char *why)
     const struct vareq_sysops *ops = ctx->drv->ops;
 
     vq_err("context 0x%x: resetting queues: %s", ctx->id, why);
+    ctx->failed_requests++;
     v4l2_stream(ops, ctx->video_fd, ctx->out_type, false);
     v4l2_stream(ops, ctx->video_fd, ctx->cap_type, false);
     while (ctx->req_head)
@@ -555,108 +557,6 @@ static void free_output_bufs(struct vareq_context *ctx)
         vq_warn("OUTPUT REQBUFS(0): %s", strerror(errno));
 }
 
-/* Before the CAPTURE queue is freed (vaDestroyContext, in-stream size change): the memory
- * of every slot that still holds a surface's decoded frame, or that a derived image maps,
- * leaves the pool as an orphan (vareq_pool_orphan: mappings + dma-buf fds, which keep vb2
- * MMAP memory alive after REQBUFS(0)/close). Surfaces and derived images read it until the
- * surface is destroyed or decoded into again; every other slot is freed with the pool.
- * Every surface of the context loses its slot; with detach, it also leaves the context.
- * ctx->lock held, no request pending (complete them first). */
-static void orphan_frames(struct vareq_context *ctx, bool detach)
-{
-    struct vareq_driver *drv = ctx->drv;
-    struct vareq_pool *pool = &ctx->pool;
-    struct vareq_orphan **orph = NULL;
-    unsigned kept = 0;
-
-    if (pool->n)
-        orph = calloc(pool->n, sizeof(*orph));
-    if (!orph && pool->n)
-        vq_err("context 0x%x: out of memory: decoded frames become unreadable", ctx->id);
-    for (unsigned i = 0; orph && i < pool->n; i++) {
-        struct vareq_slot *slot = &pool->slots[i];
-        struct vareq_surface *owner = slot->owner;
-        bool holds = owner && owner->slot == slot && owner->has_frame && !owner->pending;
-        struct vareq_orphan *o;
-
-        if (slot->queued || (!holds && !atomic_load(&slot->pins)))
-            continue;
-        o = calloc(1, sizeof(*o));
-        if (!o) {
-            vq_err("context 0x%x: out of memory: slot %u's frame becomes unreadable", ctx->id,
-                   i);
-            continue;
-        }
-        o->ops = drv->ops;
-        o->cap = ctx->cap;
-        o->cap_width = ctx->cap_width;
-        o->cap_height = ctx->cap_height;
-        o->width = ctx->width;
-        o->height = ctx->height;
-        vareq_pool_orphan(pool, slot, &o->mem);
-        orph[i] = o;
-        kept++;
-    }
-
-    pthread_mutex_lock(&drv->lock);
-    for (uint32_t i = 0; i < drv->surfaces.cap; i++) {
-        struct vareq_surface *s = vareq_heap_at(&drv->surfaces, i);
-        struct vareq_orphan *o = NULL;
-        if (!s || s->ctx != ctx)
-            continue;
-        if (orph && s->slot && s->has_frame && s->slot->index < pool->n &&
-            &pool->slots[s->slot->index] == s->slot)
-            o = orph[s->slot->index];
-        if (o) {
-            struct vareq_orphan *old = s->orphan;
-            /* an older orphan (an earlier size change, never decoded into since): rare;
-             * freeing is munmap/close only and takes no driver lock */
-            if (old && --old->refs == 0)
-                vareq_orphan_free(old);
-            s->orphan = o;
-            o->refs++;
-        }
-        s->slot = NULL;
-        s->exported_slot = NULL;
-        s->export_once = false;
-        s->has_frame = false;
-        s->pending = NULL;
-        if (detach)
-            s->ctx = NULL;
-    }
-    for (uint32_t i = 0; i < drv->buffers.cap; i++) {
-        struct vareq_buffer *b = vareq_heap_at(&drv->buffers, i);
-        struct vareq_orphan *o = NULL;
-        if (!b || b->derived_ctx != ctx)
-            continue;
-        if (orph && b->derived_slot && b->derived_slot->index < pool->n &&
-            &pool->slots[b->derived_slot->index] == b->derived_slot)
-            o = orph[b->derived_slot->index];
-        if (o) {
-            b->derived_orphan = o; /* data keeps pointing at the same mapping */
-            o->refs++;
-        } else {
-            b->data = NULL;
-            b->size = 0;
-        }
-        if (b->derived_slot)
-            atomic_fetch_sub(&b->derived_slot->pins, 1);
-        b->derived_ctx = NULL;
-        b->derived_slot = NULL;
-    }
-    pthread_mutex_unlock(&drv->lock);
-
-    for (unsigned i = 0; orph && i < pool->n; i++)
-        if (orph[i] && !orph[i]->refs) {
-            vareq_orphan_free(orph[i]);
-            kept--;
-        }
-    if (kept)
-        vq_info("context 0x%x: %u decoded frame(s) stay readable after the CAPTURE queue is "
-                "freed (orphaned memory)", ctx->id, kept);
-    free(orph);
-}
-
 VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h)
 {
     struct vareq_driver *drv = ctx->drv;
@@ -674,7 +574,7 @@ VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h
     for (unsigned i = 0; i < ctx->pool.n; i++)
         ctx->pool.slots[i].queued = false; /* STREAMOFF returned every buffer */
     /* frames decoded before the change (and derived images) stay readable */
-    orphan_frames(ctx, false);
+    vareq_ctx_orphan_frames(ctx, false);
     vareq_pool_fini(&ctx->pool);
     free_output_bufs(ctx);
     r = set_formats(ctx, w, h);
@@ -697,7 +597,7 @@ VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h
     return VA_STATUS_SUCCESS;
 }
 
-static void teardown(struct vareq_context *ctx)
+void vareq_ctx_teardown(struct vareq_context *ctx)
 {
     const struct vareq_sysops *ops = ctx->drv->ops;
 
@@ -765,149 +665,6 @@ static unsigned context_bit_depth(struct vareq_driver *drv, const struct vareq_c
                ? 10 : 8;
 }
 
-/* ---- parked V4L2 sessions: VP9 reference scaling across VA contexts ----
- * (docs/architecture.md "VP9 reference scaling"). FFmpeg 5.1 replaces the VA context (and
- * its surfaces) whenever the VP9 frame size changes, also for an inter frame that predicts
- * from references of another size. The device keeps state a new V4L2 session would not
- * have: the probability contexts (the uAPI leaves them in the device, like hantro's and
- * rkvdec's frame_context[4]) and the references, found by timestamp in its own CAPTURE
- * queue. So vaDestroyContext of a VP9 context whose surfaces still hold decoded frames
- * keeps ("parks") the session: fds, queues streaming, CAPTURE pool, the translator's
- * parser state and the timestamp counter; its surfaces stay attached and readable. The
- * next vaCreateContext of the same config, bit depth and decoder whose size fits the
- * CAPTURE format takes the session over (the device decodes a frame smaller than the
- * CAPTURE format; each buffer remembers its frame size). Anything else ends it. */
-
-static bool keeps_device_state(const struct vareq_context *ctx)
-{
-    return ctx->codec->output_pixfmt == V4L2_PIX_FMT_VP9_FRAME && !ctx->drv->pool_bound;
-}
-
-/* A surface of ctx holds a decoded frame (a possible reference). ctx->lock held. */
-static bool holds_frames(struct vareq_context *ctx)
-{
-    struct vareq_driver *drv = ctx->drv;
-    bool any = false;
-
-    pthread_mutex_lock(&drv->lock);
-    for (uint32_t i = 0; i < drv->surfaces.cap && !any; i++) {
-        struct vareq_surface *s = vareq_heap_at(&drv->surfaces, i);
-        any = s && s->ctx == ctx && s->has_frame && s->slot;
-    }
-    pthread_mutex_unlock(&drv->lock);
-    return any;
-}
-
-/* Ends a session for good: STREAMOFF, frames orphaned (still readable), device closed,
- * surfaces detached, the context freed (by its last user). ctx is not in drv->contexts;
- * the caller holds no lock. */
-static void end_session(struct vareq_driver *drv, struct vareq_context *ctx)
-{
-    pthread_mutex_lock(&ctx->lock);
-    while (ctx->req_head)
-        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
-            break;
-    if (ctx->streaming && ctx->video_fd >= 0) {
-        v4l2_stream(drv->ops, ctx->video_fd, ctx->out_type, false);
-        v4l2_stream(drv->ops, ctx->video_fd, ctx->cap_type, false);
-        ctx->streaming = false;
-        for (unsigned i = 0; i < ctx->pool.n; i++)
-            ctx->pool.slots[i].queued = false;
-    }
-    /* the surfaces' last frames stay readable (images, derive, export) after the context:
-     * clients (ffmpeg on a size change) read frames decoded before they destroyed it */
-    orphan_frames(ctx, true);
-    teardown(ctx);
-    pthread_mutex_unlock(&ctx->lock);
-    /* another thread may be waiting for ctx->lock in vareq_surface_lock_ctx (ffmpeg reads
-     * old frames from one thread while its decoder thread replaces the context): the last
-     * of them frees the context */
-    vareq_context_unref(drv, ctx, true);
-}
-
-void vareq_ctx_release_parked(struct vareq_driver *drv)
-{
-    struct vareq_context *p;
-
-    pthread_mutex_lock(&drv->lock);
-    p = drv->parked;
-    drv->parked = NULL;
-    pthread_mutex_unlock(&drv->lock);
-    if (p) {
-        vq_info("context 0x%x: parked V4L2 session ended", p->id);
-        end_session(drv, p);
-    }
-}
-
-void vareq_ctx_check_parked(struct vareq_driver *drv)
-{
-    struct vareq_context *ctx;
-    bool end = false;
-
-    pthread_mutex_lock(&drv->lock);
-    ctx = drv->parked;
-    if (ctx)
-        ctx->users++; /* keeps it allocated while we wait for its lock */
-    pthread_mutex_unlock(&drv->lock);
-    if (!ctx)
-        return;
-    pthread_mutex_lock(&ctx->lock);
-    if (!holds_frames(ctx)) {
-        pthread_mutex_lock(&drv->lock);
-        if (drv->parked == ctx) {
-            drv->parked = NULL;
-            end = true;
-        }
-        pthread_mutex_unlock(&drv->lock);
-    }
-    pthread_mutex_unlock(&ctx->lock);
-    vareq_context_unref(drv, ctx, false);
-    if (end) {
-        vq_info("context 0x%x: no surface holds a frame of the parked V4L2 session: ended",
-                ctx->id);
-        end_session(drv, ctx);
-        vareq_stats_write(drv); /* its buffers are gone: as after vaDestroyContext */
-    }
-}
-
-/* The parked session, if the new context can continue it (same config, decoder and bit
- * depth; the size fits the CAPTURE format); otherwise it is ended. */
-static struct vareq_context *adopt_parked(struct vareq_driver *drv,
-                                          const struct vareq_config *cf, unsigned w,
-                                          unsigned h, unsigned bit_depth, unsigned n_targets)
-{
-    struct vareq_context *p;
-    bool fits;
-
-    pthread_mutex_lock(&drv->lock);
-    p = drv->parked;
-    drv->parked = NULL;
-    pthread_mutex_unlock(&drv->lock);
-    if (!p)
-        return NULL;
-    pthread_mutex_lock(&p->lock);
-    fits = p->codec == cf->codec && p->profile == cf->profile && p->decoder == cf->decoder &&
-           p->bit_depth == bit_depth && w <= p->cap_width && h <= p->cap_height;
-    if (fits) {
-        vq_info("context 0x%x: the next context continues its V4L2 session at %ux%u (CAPTURE "
-                "%ux%u; references and device state kept)", p->id, w, h, p->cap_width,
-                p->cap_height);
-        p->width = w;
-        p->height = h;
-        p->n_targets = n_targets;
-        vareq_picture_reset(&p->pic);
-        p->pic.active = false;
-    }
-    pthread_mutex_unlock(&p->lock);
-    if (!fits) {
-        vq_info("context 0x%x: parked V4L2 session cannot continue at %ux%u (CAPTURE %ux%u)",
-                p->id, w, h, p->cap_width, p->cap_height);
-        end_session(drv, p);
-        return NULL;
-    }
-    return p;
-}
-
 VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int width,
                              int height, int flag, VASurfaceID *targets, int n_targets,
                              VAContextID *out)
@@ -935,13 +692,13 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
             return VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
         }
 
-    ctx = adopt_parked(drv, cf, (unsigned)width, (unsigned)height,
+    ctx = vareq_park_adopt(drv, cf, (unsigned)width, (unsigned)height,
                        context_bit_depth(drv, cf, targets, n_targets), (unsigned)n_targets);
     if (ctx) {
         pthread_mutex_lock(&drv->lock);
         if (vareq_heap_add(&drv->contexts, ctx, &ctx->id) < 0) {
             pthread_mutex_unlock(&drv->lock);
-            end_session(drv, ctx);
+            vareq_session_end(drv, ctx);
             return VA_STATUS_ERROR_ALLOCATION_FAILED;
         }
         pthread_mutex_unlock(&drv->lock);
@@ -1042,7 +799,7 @@ VAStatus vareq_CreateContext(VADriverContextP vctx, VAConfigID config_id, int wi
     return VA_STATUS_SUCCESS;
 
 fail:
-    teardown(ctx);
+    vareq_ctx_teardown(ctx);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx);
     return st;
@@ -1059,28 +816,9 @@ VAStatus vareq_DestroyContext(VADriverContextP vctx, VAContextID id)
     if (!ctx)
         return VA_STATUS_ERROR_INVALID_CONTEXT;
 
-    pthread_mutex_lock(&ctx->lock);
-    while (ctx->req_head)
-        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
-            break;
-    if (keeps_device_state(ctx) && ctx->streaming && holds_frames(ctx)) {
-        struct vareq_context *old;
-        vareq_picture_reset(&ctx->pic);
-        ctx->pic.active = false;
-        pthread_mutex_unlock(&ctx->lock);
-        pthread_mutex_lock(&drv->lock);
-        old = drv->parked;
-        drv->parked = ctx;
-        pthread_mutex_unlock(&drv->lock);
-        vq_info("context 0x%x destroyed; its V4L2 session is parked for the next context "
-                "(VP9 reference scaling)", id);
-        if (old)
-            end_session(drv, old);
-    } else {
-        pthread_mutex_unlock(&ctx->lock);
-        end_session(drv, ctx);
+    /* a VP9 session may be parked for the next context (va/park.c) */
+    if (!vareq_park_or_end(drv, ctx))
         vq_info("context 0x%x destroyed", id);
-    }
     /* also here: clients that exit on an error path never call vaTerminate */
     vareq_stats_write(drv);
     return VA_STATUS_SUCCESS;

@@ -184,6 +184,7 @@ VAStatus vareq_DestroySurfaces(VADriverContextP vctx, VASurfaceID *list, int num
         free(s);
     }
     vareq_ctx_check_parked(drv); /* a parked VP9 session whose last frame went */
+    vareq_stats_write(drv); /* orphaned memory went with its surfaces */
     return st;
 }
 

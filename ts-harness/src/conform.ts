@@ -138,7 +138,7 @@ export async function conform(o: ConformOptions): Promise<ConformReport> {
   if (o.suites.length === 0) throw new UsageError('no suite given (--suite <file.json> or --set <file.json>)');
   const isMatch = o.filter ? picomatch(o.filter) : (): boolean => true;
   // Load every enabled suite first: a missing file or vectors directory stops the run before it starts.
-  const loaded = o.suites.map((spec) => ({ spec, suite: spec.enabled ? loadSuite(spec.arg) : null }));
+  const loaded = o.suites.map((spec) => ({ spec, suite: spec.enabled ? loadSuite(spec.arg, o.driver.buildDir) : null }));
   const names = new Set<string>();
   for (const { suite } of loaded) {
     if (!suite) continue;

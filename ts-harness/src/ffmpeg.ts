@@ -5,6 +5,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { fileHash, framesOf, newMd5, parseFrameMd5, type FrameMd5 } from './md5.js';
+import { frameBytes420, packP010 } from './pack.js';
 import type { TestVector } from './suite.js';
 
 /** Pixel format the frames are downloaded in (and the per-frame reference is computed in). */
@@ -176,27 +177,141 @@ export interface Reference {
   cached: boolean;
 }
 
-/** Per-frame reference from FFmpeg's software decoder (-threads 1), cached by the stream's hash. */
+/**
+ * Per-frame reference from FFmpeg's software decoder (-threads 1), cached by the stream's hash.
+ * NV12 (8-bit outputs): FFmpeg converts to nv12 and hashes each frame (framemd5). P010 (10-bit
+ * outputs): FFmpeg decodes to yuv420p10le without any scaling, and the frames are packed to P010
+ * here (packP010), because swscale's yuv420p10le → p010le leaves the last chroma column zero at
+ * odd widths.
+ */
 export async function referenceFrames(v: TestVector, o: { ffmpeg: string; cacheDir: string; timeoutMs: number }): Promise<Reference> {
   const pixFmt = downloadFormat(v.outputFormat);
   const fileSha = await fileHash(v.inputPath, 'sha256');
-  const args = [
-    '-nostdin', '-hide_banner', '-v', 'error', '-threads', '1',
+  const common = [
+    '-nostdin', '-hide_banner', '-nostats', '-threads', '1',
     ...v.ffmpegInputOptions,
     '-i', v.inputPath,
     '-map', '0:v:0', '-autoscale', '0', '-fps_mode', 'passthrough', ...v.ffmpegOutputOptions,
-    '-pix_fmt', pixFmt, '-f', 'framemd5', '-',
   ];
-  const key = createHash('sha256').update(JSON.stringify([fileSha, args.filter((a) => a !== v.inputPath)])).digest('hex').slice(0, 32);
+  const args = pixFmt === 'p010le'
+    ? [...common.slice(0, 3), '-v', 'info', ...common.slice(3), '-vf', 'showinfo', '-pix_fmt', 'yuv420p10le', '-f', 'rawvideo', '-']
+    : [...common.slice(0, 3), '-v', 'error', ...common.slice(3), '-pix_fmt', pixFmt, '-f', 'framemd5', '-'];
+  const method = pixFmt === 'p010le' ? 'p010-packed/1' : 'framemd5/1';
+  const key = createHash('sha256').update(JSON.stringify([fileSha, method, args.filter((a) => a !== v.inputPath)])).digest('hex').slice(0, 32);
   const cacheFile = path.join(o.cacheDir, 'ref', `${fileSha.slice(0, 16)}-${key}.framemd5`);
   if (existsSync(cacheFile)) {
     return { frames: framesOf(parseFrameMd5(await readFile(cacheFile, 'utf8'))), cached: true };
   }
-  const r = await execa(o.ffmpeg, args, { stdin: 'ignore', timeout: o.timeoutMs, maxBuffer: 256 * 1024 * 1024 });
-  const parsed = parseFrameMd5(r.stdout);
+  let text: string;
+  if (pixFmt === 'p010le') {
+    text = await packedReference(o.ffmpeg, args, o.timeoutMs);
+  } else {
+    const r = await execa(o.ffmpeg, args, { stdin: 'ignore', timeout: o.timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+    text = r.stdout;
+  }
+  const parsed = parseFrameMd5(text);
   await mkdir(path.dirname(cacheFile), { recursive: true });
   const tmp = `${cacheFile}.${process.pid}.tmp`;
-  await writeFile(tmp, r.stdout);
+  await writeFile(tmp, text);
   await rename(tmp, cacheFile);
   return { frames: framesOf(parsed), cached: false };
+}
+
+/** A showinfo line: frame number, pts and size (the size each raw frame on stdout has). */
+export function parseShowinfo(line: string): { n: number; pts: string; width: number; height: number } | null {
+  const m = /\[Parsed_showinfo_\d+ @ [^\]]*\] n:\s*(\d+)\s+pts:\s*(\S+).*?\ss:(\d+)x(\d+)\s/.exec(line);
+  if (!m) return null;
+  return { n: Number(m[1]), pts: m[2] ?? '', width: Number(m[3]), height: Number(m[4]) };
+}
+
+/** FIFO of stdout chunks from which whole frames are taken. */
+class ByteQueue {
+  private chunks: Buffer[] = [];
+  length = 0;
+  push(b: Buffer): void {
+    this.chunks.push(b);
+    this.length += b.length;
+  }
+  take(n: number): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0];
+      if (!c) throw new Error('ByteQueue underflow');
+      const k = Math.min(c.length, n - filled);
+      c.copy(out, filled, 0, k);
+      filled += k;
+      if (k === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(k);
+    }
+    this.length -= n;
+    return out;
+  }
+}
+
+/**
+ * Runs the yuv420p10le decode and turns it into framemd5 text of P010 frames: the frame sizes come
+ * from showinfo on stderr (a stream may change size), the samples from stdout, hashed as they
+ * arrive (memory stays at a few frames).
+ */
+async function packedReference(ffmpeg: string, args: string[], timeoutMs: number): Promise<string> {
+  const proc = execa(ffmpeg, args, {
+    stdin: 'ignore', reject: false, encoding: 'buffer', buffer: { stdout: false, stderr: false }, timeout: timeoutMs, forceKillAfterDelay: 2000,
+  });
+  const sizes: Array<{ pts: string; width: number; height: number }> = [];
+  const queue = new ByteQueue();
+  const lines: string[] = [];
+  const other: string[] = [];
+  let partial = '';
+  let count = 0;
+  let failure: Error | null = null;
+  const drain = (): void => {
+    for (;;) {
+      const next = sizes[0];
+      if (!next) return;
+      const bytes = frameBytes420(next.width, next.height, 2);
+      if (queue.length < bytes) return;
+      sizes.shift();
+      const frame = packP010(queue.take(bytes), next.width, next.height);
+      if (count === 0) lines.push(`#dimensions 0: ${next.width}x${next.height}`);
+      lines.push(`0, ${count}, ${/^-?\d+$/.test(next.pts) ? next.pts : count}, 1, ${frame.length}, ${createHash('md5').update(frame).digest('hex')}`);
+      count++;
+    }
+  };
+  const onLine = (line: string): void => {
+    const info = parseShowinfo(line);
+    if (info) sizes.push({ pts: info.pts, width: info.width, height: info.height });
+    else if (!/^\[Parsed_showinfo_/.test(line) && line.trim() !== '') other.push(line);
+  };
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8');
+    const parts = text.split(/\r?\n/);
+    partial = parts.pop() ?? '';
+    for (const l of parts) onLine(l);
+    try {
+      drain();
+    } catch (err) {
+      failure ??= err instanceof Error ? err : new Error(String(err));
+    }
+  });
+  proc.stdout?.on('data', (chunk: Buffer) => {
+    queue.push(chunk);
+    try {
+      drain();
+    } catch (err) {
+      failure ??= err instanceof Error ? err : new Error(String(err));
+    }
+  });
+  const r = await proc;
+  if (partial !== '') onLine(partial);
+  const tail = other.slice(-5).join(' | ');
+  if (r.timedOut) throw new Error(`software reference decode timed out after ${timeoutMs / 1000} s`);
+  if (r.exitCode !== 0) throw new Error(`ffmpeg exited ${r.exitCode ?? r.signal ?? '?'}: ${tail}`);
+  if (failure) throw failure;
+  drain();
+  if (sizes.length > 0 || queue.length > 0) {
+    throw new Error(`software reference: ${sizes.length} frame(s) announced without data, ${queue.length} bytes without a frame (after ${count} frames)`);
+  }
+  if (count === 0) throw new Error(`software reference: no frames decoded: ${tail}`);
+  return ['#format: frame checksums', '#version: 2', '#hash: MD5', '#software reference: yuv420p10le packed to P010 by vareq', ...lines, ''].join('\n');
 }

@@ -14,8 +14,20 @@ export interface PixelFormat {
   description: string;
 }
 
+/** One VIDIOC_ENUM_FRAMESIZES answer for a coded format (a discrete size has min == max, step 0). */
+export interface FrameSizeRange {
+  min_width: number;
+  max_width: number;
+  step_width: number;
+  min_height: number;
+  max_height: number;
+  step_height: number;
+}
+
 export interface OutputFormat extends PixelFormat {
   capture_formats: PixelFormat[];
+  /** The coded sizes the decoder accepts (VIDIOC_ENUM_FRAMESIZES); empty when it does not say. */
+  frame_sizes: FrameSizeRange[];
 }
 
 export interface ProbedDevice {
@@ -48,6 +60,19 @@ export interface ProbeResult {
 export function parseFormats(text: string): PixelFormat[] {
   const out: PixelFormat[] = [];
   for (const m of text.matchAll(/\[\d+\]: '(.{4})' \((.*)\)/g)) out.push({ fourcc: (m[1] ?? '').trim(), description: m[2] ?? '' });
+  return out;
+}
+
+/** v4l2-ctl --list-framesizes=<fourcc>: "Size: Stepwise 64x64 - 4096x2304 with step 64/64", "Size: Discrete 16x16". */
+export function parseFrameSizes(text: string): FrameSizeRange[] {
+  const out: FrameSizeRange[] = [];
+  for (const m of text.matchAll(/Size: (?:Stepwise|Continuous) (\d+)x(\d+) - (\d+)x(\d+)(?: with step (\d+)\/(\d+))?/g)) {
+    out.push({ min_width: Number(m[1]), min_height: Number(m[2]), max_width: Number(m[3]), max_height: Number(m[4]),
+      step_width: Number(m[5] ?? 1), step_height: Number(m[6] ?? 1) });
+  }
+  for (const m of text.matchAll(/Size: Discrete (\d+)x(\d+)/g)) {
+    out.push({ min_width: Number(m[1]), max_width: Number(m[1]), step_width: 0, min_height: Number(m[2]), max_height: Number(m[2]), step_height: 0 });
+  }
   return out;
 }
 
@@ -129,7 +154,8 @@ export async function probe(setup: DriverSetup, statsFile: string, hwaccelDevice
     const output_formats: OutputFormat[] = [];
     for (const f of outs) {
       const cap = await run('v4l2-ctl', ['-d', video, `--set-fmt-video-out=pixelformat=${f.fourcc}`, '--list-formats'], env);
-      output_formats.push({ ...f, capture_formats: parseFormats(cap.out) });
+      const sizes = await run('v4l2-ctl', ['-d', video, `--list-framesizes=${f.fourcc}`], env);
+      output_formats.push({ ...f, capture_formats: parseFormats(cap.out), frame_sizes: sizes.ok ? parseFrameSizes(sizes.out) : [] });
     }
     const ctrls = parseControls((await run('v4l2-ctl', ['-d', video, '--list-ctrls-menus'], env)).out);
     const i = parseInfo(info.out);
@@ -148,7 +174,10 @@ export function renderProbe(r: ProbeResult): string {
   if (r.devices.length === 0) lines.push('no V4L2 decoder found');
   for (const d of r.devices) {
     lines.push(`decoder ${d.video} (media ${d.media ?? '?'}): driver ${d.driver}, card ${d.card}, bus ${d.bus_info}${d.entities.length ? `, entities ${d.entities.join(', ')}` : ''}`);
-    for (const f of d.output_formats) lines.push(`  OUTPUT ${f.fourcc} (${f.description}) → CAPTURE ${f.capture_formats.map((c) => c.fourcc).join(', ') || 'none'}`);
+    for (const f of d.output_formats) {
+      const sizes = f.frame_sizes.map((r) => (r.step_width === 0 ? `${r.min_width}x${r.min_height}` : `${r.min_width}x${r.min_height}–${r.max_width}x${r.max_height} step ${r.step_width}/${r.step_height}`));
+      lines.push(`  OUTPUT ${f.fourcc} (${f.description}) → CAPTURE ${f.capture_formats.map((c) => c.fourcc).join(', ') || 'none'}${sizes.length ? `; sizes ${sizes.join(', ')}` : ''}`);
+    }
     for (const [name, entries] of Object.entries(d.menus)) lines.push(`  menu ${name}: ${entries.join(', ')}`);
     if (d.controls.length) lines.push(`  controls: ${d.controls.join(', ')}`);
   }

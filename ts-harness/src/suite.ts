@@ -110,11 +110,12 @@ function expectation(raw: string | undefined): Expectation {
 
 /**
  * Resolves a suite argument: a path, vectors:NAME for <VAREQ_VECTORS>/suites/NAME.json, or
- * corpus:CODEC for the generated corpus <build>/corpora/CODEC/suite.json.
+ * corpus:CODEC for the generated corpus <build>/corpora/CODEC/suite.json (`build`: the run's
+ * --build-dir; default VAREQ_BUILD_DIR or build/).
  */
-export function resolveSuiteArg(arg: string): string {
+export function resolveSuiteArg(arg: string, build?: string): string {
   if (arg.startsWith('corpus:')) {
-    const file = path.join(corporaBuildDir(), arg.slice('corpus:'.length), 'suite.json');
+    const file = path.join(build ? path.join(build, 'corpora') : corporaBuildDir(), arg.slice('corpus:'.length), 'suite.json');
     if (!existsSync(file)) throw new EnvironmentError(`generated corpus expected in ${file} (run scripts/setup.sh or vareq corpora build)`);
     return file;
   }
@@ -178,8 +179,8 @@ export function parseSuite(text: string, suitePath: string): Suite {
   return { path: path.resolve(suitePath), name: data.name, codec: data.codec, description: data.description ?? '', vectors };
 }
 
-export function loadSuite(arg: string): Suite {
-  const file = resolveSuiteArg(arg);
+export function loadSuite(arg: string, build?: string): Suite {
+  const file = resolveSuiteArg(arg, build);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -95,3 +95,12 @@ test('vectors:NAME names <VAREQ_VECTORS>/suites/NAME.json and says where vectors
     else process.env['VAREQ_VECTORS'] = saved;
   }
 });
+
+test('corpus:CODEC is looked up in the run\'s build directory (--build-dir), and a missing corpus names the path', (t) => {
+  const build = mkdtempSync(path.join(os.tmpdir(), 'vareq-build-'));
+  const err = t.throws(() => resolveSuiteArg('corpus:vp9', build), { instanceOf: EnvironmentError });
+  t.true(err?.message.includes(path.join(build, 'corpora', 'vp9', 'suite.json')), err?.message);
+  mkdirSync(path.join(build, 'corpora', 'vp9'), { recursive: true });
+  writeFileSync(path.join(build, 'corpora', 'vp9', 'suite.json'), '{}');
+  t.is(resolveSuiteArg('corpus:vp9', build), path.join(build, 'corpora', 'vp9', 'suite.json'));
+});

@@ -15,6 +15,9 @@
  *                  disappearing): the VA call returns an error status, the driver logs an
  *                  error line, the context stays usable and the next keyframe decodes
  *                  byte-exact (device gone: a new context after the device is back)
+ *   stale-ref      a decode that fails before reaching the device leaves its surface
+ *                  without a frame: later frames referencing it fail, never decode from
+ *                  the surface's older frame
  * argv[3] (optional): the codec of the streams, vp9 (default) or vp8. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -525,12 +528,88 @@ static void test_faults(void)
     vc_stream_free(&st);
 }
 
+/* ---- a decode that fails before reaching the device ----
+ * The k-th request's S_EXT_CTRLS fails (simdev fault), so frame k never reaches the
+ * device; the client (as ffmpeg) still files the target surface in its reference slots.
+ * That surface held an older frame: the driver must not let it stand in. Every later
+ * decode either fails or is byte-exact against libvpx -- never success with wrong pixels
+ * -- and the failed surface reads fail (vaGetImage, vaSyncSurface). Without invalidating
+ * the surface's frame on a failed submit, frame k+1 decodes from the stale frame and
+ * reports success. */
+#define STALE_FRAMES 16
+
+static void test_stale_ref(void)
+{
+    struct vc_driver drv;
+    struct vc_stream st = {0};
+    struct vc_dec d;
+    VAStatus status[STALE_FRAMES];
+    int first_fail = -1, later_fails = 0, wrong = 0, exact = 0;
+    VASurfaceID failed_surface = VA_INVALID_SURFACE;
+
+    setenv("VAREQ_LOG", "error", 1);
+    /* one keyframe: nothing after the failure can decode without the lost frame */
+    if (vc_encode(&st, 176, 144, STALE_FRAMES, 1000, 71) < 0 || vc_open(&drv, driver_path) < 0) {
+        VC_CHECK(0, "setup");
+        return;
+    }
+    /* VP9: one S_EXT_CTRLS at setup (bit depth), then one per frame: the 9th call is
+     * frame 7 (VP8: frame 8); the 18th is past the stream */
+    setenv("VAREQ_SIM_FAULTS", "ioctl:S_EXT_CTRLS:EINVAL:every=9", 1);
+    if (vc_dec_init(&d, &drv, 176, 144, 6, 0, 0) < 0) {
+        unsetenv("VAREQ_SIM_FAULTS");
+        VC_CHECK(0, "context");
+        return;
+    }
+    unsetenv("VAREQ_SIM_FAULTS");
+    for (int f = 0; f < st.n && f < STALE_FRAMES; f++) {
+        VASurfaceID t = VA_INVALID_SURFACE;
+        status[f] = vc_decode(&d, &st.f[f], &t);
+        if (status[f] == VA_STATUS_SUCCESS) {
+            if (vc_check_getimage(&d, t))
+                exact++;
+            else {
+                wrong++;
+                VC_CHECK(0, "frame %d: decode reported success with wrong pixels", f);
+            }
+        } else if (first_fail < 0) {
+            first_fail = f;
+            failed_surface = t;
+        } else {
+            later_fails++;
+        }
+        fprintf(stderr, "%c", status[f] != VA_STATUS_SUCCESS ? 'E'
+                              : wrong ? 'x' : '=');
+    }
+    fprintf(stderr, "  stale-ref: first failure at frame %d, %d later failures, %d exact, %d "
+            "wrong\n", first_fail, later_fails, exact, wrong);
+    VC_CHECK(first_fail > 0, "the fault did not hit a frame after the first");
+    VC_CHECK(first_fail < 0 || later_fails > 0, "no later frame depended on the lost one");
+    VC_CHECK(wrong == 0, "%d frame(s) decoded from a stale reference", wrong);
+    if (failed_surface != VA_INVALID_SURFACE) {
+        VAImageFormat fmt = {.fourcc = VA_FOURCC_NV12};
+        VAImage img;
+        VAStatus ss = drv.vt.vaSyncSurface(&drv.ctx, failed_surface);
+        VC_CHECK(ss != VA_STATUS_SUCCESS, "vaSyncSurface of the failed surface succeeded");
+        if (drv.vt.vaCreateImage(&drv.ctx, &fmt, 176, 144, &img) == VA_STATUS_SUCCESS) {
+            VAStatus gs = drv.vt.vaGetImage(&drv.ctx, failed_surface, 0, 0, 176, 144,
+                                            img.image_id);
+            VC_CHECK(gs != VA_STATUS_SUCCESS, "vaGetImage of the failed surface read an "
+                     "older frame");
+            drv.vt.vaDestroyImage(&drv.ctx, img.image_id);
+        }
+    }
+    vc_dec_fini(&d);
+    vc_close(&drv);
+    vc_stream_free(&st);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: %s DRIVER.so fence|fence-timeout|faults [vp9|vp8]\n", argv[0]);
+        fprintf(stderr, "usage: %s DRIVER.so fence|fence-timeout|faults|stale-ref [vp9|vp8]\n", argv[0]);
         return 2;
     }
     driver_path = argv[1];
@@ -550,6 +629,8 @@ int main(int argc, char **argv)
         test_fence_timeout();
     } else if (!strcmp(mode, "faults")) {
         test_faults();
+    } else if (!strcmp(mode, "stale-ref")) {
+        test_stale_ref();
     } else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

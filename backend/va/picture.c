@@ -413,7 +413,65 @@ static VAStatus submit_held_part(struct vareq_context *ctx, const struct vareq_c
     return VA_STATUS_SUCCESS;
 }
 
+/* A decode into s failed before its request reached the device (or half-way through a
+ * picture's slice requests): the frame s held before must not stand in for the one that
+ * was not decoded. Its memory returns to the pool and any orphan is dropped, so that
+ * vaGetImage/export of s and every later picture naming s as a reference fail visibly
+ * (ref_ts: no frame) instead of decoding from stale pixels; vaSyncSurface reports the
+ * error. The same for the display surface the codec named (AV1 film grain), which was to
+ * show this frame. ctx->lock held. */
+static void invalidate_frame(struct vareq_context *ctx, struct vareq_surface *s, VAStatus st)
+{
+    if (s->pending && vareq_ctx_sync_surface(ctx, s) != VA_STATUS_SUCCESS)
+        vq_warn("surface 0x%x: its earlier decode did not complete", s->id);
+    if (s->slot)
+        vareq_slot_leave(&ctx->pool, s->slot, s);
+    s->slot = NULL;
+    s->has_frame = false;
+    s->pending = NULL;
+    s->status = st;
+    vareq_surface_drop_orphan(ctx->drv, s);
+}
+
+static void invalidate_display(struct vareq_context *ctx, VASurfaceID id, VAStatus st)
+{
+    struct vareq_driver *drv = ctx->drv;
+    struct vareq_surface *d;
+    bool mine;
+
+    if (id == VA_INVALID_SURFACE)
+        return;
+    pthread_mutex_lock(&drv->lock);
+    d = vareq_heap_get(&drv->surfaces, id);
+    mine = d && d->ctx == ctx;
+    pthread_mutex_unlock(&drv->lock);
+    if (mine) /* its decode state is protected by ctx->lock, which we hold */
+        invalidate_frame(ctx, d, st);
+}
+
+static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *s,
+                               VASurfaceID *display);
+
 static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
+{
+    VASurfaceID display = VA_INVALID_SURFACE;
+    VAStatus st = submit_picture(ctx, s, &display);
+
+    if (st != VA_STATUS_SUCCESS) {
+        VAStatus fst = st == VA_STATUS_ERROR_DECODING_ERROR ? st
+                                                            : VA_STATUS_ERROR_DECODING_ERROR;
+        ctx->failed_requests++;
+        invalidate_frame(ctx, s, fst);
+        if (display != s->id)
+            invalidate_display(ctx, display, fst);
+    }
+    return st;
+}
+
+/* Translates and queues the picture; *display: the display surface the codec named (set
+ * as soon as it is known, also on failure). */
+static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *s,
+                               VASurfaceID *display)
 {
     struct vareq_driver *drv = ctx->drv;
     const struct vareq_sysops *ops = drv->ops;
@@ -473,6 +531,7 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
     f.opaque = &rc;
     f.display = VA_INVALID_SURFACE;
     st = ctx->codec->translate(ctx->codec_state, &f);
+    *display = f.display;
     if (st == VA_STATUS_SUCCESS && f.more_parts)
         req->ts_ns = (++ctx->ts_counter) * 1000ull;
     /* slice-based decoding: every request of the picture but the last */
@@ -485,6 +544,7 @@ static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
         f.n_ctrls = 0;
         f.out_used = 0;
         st = ctx->codec->translate(ctx->codec_state, &f);
+        *display = f.display;
     }
     if (st != VA_STATUS_SUCCESS)
         goto fail_count;

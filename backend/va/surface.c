@@ -201,7 +201,8 @@ VAStatus vareq_SyncSurface(VADriverContextP vctx, VASurfaceID id)
     if (!ctx)
         return VA_STATUS_SUCCESS;
     st = vareq_ctx_sync_surface(ctx, s);
-    if (st == VA_STATUS_SUCCESS && s->has_frame)
+    /* a failed decode also when it left the surface without a frame (picture.c) */
+    if (st == VA_STATUS_SUCCESS)
         st = s->status;
     pthread_mutex_unlock(&ctx->lock);
     return st;

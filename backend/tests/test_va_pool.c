@@ -27,6 +27,9 @@
  *                session: it ends at vaCreateContext, its frames become orphaned memory
  *   orphan-reuse a new context on the same surfaces: before decoding they still read the
  *                old frames; decoding into them replaces those (byte-exact), memory flat
+ *   export-pending export right after vaEndPicture (decode still pending), read through
+ *                the descriptor with (mpv) and without (ffmpeg 5.1 hwmap) vaSyncSurface
+ *                before reading: byte-exact
  *   stats-exit   VAREQ_STATS_FILE is written at exit() and at dlclose without vaTerminate
  * argv[3] (optional): the codec, vp9 (default) or vp8 (hold, hold-bound, export-once,
  * resize, resize-stream, threads: e.g. on simdev's single-planar cedrus profile, which has
@@ -333,6 +336,90 @@ static void test_resize_stream(void)
     fprintf(stderr, "resize-stream: %d/%d byte-exact (GetImage), %d/%d right size and "
             "byte-exact (export)\n", exact, st.n, right_size, st.n);
     VC_CHECK(exact == st.n && right_size == st.n, "in-stream size changes");
+    vc_dec_fini(&d);
+    vc_close(&drv);
+    vc_stream_free(&st);
+}
+
+/* ---- export of a surface whose decode is still pending ----
+ * ffmpeg 5.1's hwmap (vaapi_map_to_drm_esh) exports a surface right after the decoder
+ * queued it and never calls vaSyncSurface; newer clients (mpv) export, then sync. Both must
+ * read the frame that decode writes: the export describes the memory of the pending
+ * decode and does not return before it completed (V4L2 CAPTURE dma-bufs carry no write
+ * fence a reader could wait for). Even frames: read through the descriptor right after the
+ * export (ffmpeg 5.1); odd frames: export, vaSyncSurface, then read. */
+struct pending_export {
+    struct vc_held held;
+    bool have;
+    int frame, pending_seen, status_fail;
+};
+
+static void export_after_end(struct vc_dec *d, VASurfaceID target, void *arg)
+{
+    struct pending_export *pe = arg;
+    VASurfaceStatus ss = VASurfaceReady;
+
+    if (d->drv->vt.vaQuerySurfaceStatus(&d->drv->ctx, target, &ss) != VA_STATUS_SUCCESS)
+        pe->status_fail++;
+    pe->pending_seen += ss == VASurfaceRendering;
+    pe->have = vc_export_map(d->drv, target, pe->frame & 1, &pe->held) == 0;
+    /* ffmpeg 5.1: the bytes as they are right after the export, no sync */
+    if (pe->have && !(pe->frame & 1) && vc_held_snapshot(&pe->held) < 0)
+        pe->have = false;
+}
+
+static void test_export_pending(void)
+{
+    const unsigned w = 1280, h = 720;
+    struct vc_driver drv;
+    struct vc_dec d;
+    struct vc_stream st = {0};
+    struct pending_export pe;
+    int exact_nosync = 0, exact_sync = 0, n_nosync = 0, n_sync = 0;
+
+    memset(&pe, 0, sizeof(pe));
+    VC_CHECK(vc_encode(&st, w, h, 12, 6, 81) == 0, "encode");
+    VC_CHECK(vc_open(&drv, driver_path) == 0, "open");
+    if (vc_dec_init(&d, &drv, w, h, 8, 0, 0) < 0) {
+        VC_CHECK(0, "decoder");
+        return;
+    }
+    d.after_end = export_after_end;
+    d.after_end_arg = &pe;
+    for (int f = 0; f < st.n; f++) {
+        VASurfaceID t;
+        VAStatus s;
+        pe.frame = f;
+        pe.have = false;
+        s = vc_decode(&d, &st.f[f], &t); /* EndPicture, export (hook), vaSyncSurface */
+        VC_CHECK(s == VA_STATUS_SUCCESS, "decode %d: %s", f, vaErrorStr(s));
+        VC_CHECK(pe.have, "frame %d: export after EndPicture failed", f);
+        if (!pe.have)
+            continue;
+        if (f & 1) {
+            n_sync++;
+            if (vc_check_desc(&pe.held.desc, pe.held.maps, d.refimg, d.fw, d.fh))
+                exact_sync++;
+            else
+                VC_CHECK(0, "frame %d: export, sync, read: not the decoded frame", f);
+        } else {
+            n_nosync++;
+            if (vc_check_desc(&pe.held.desc, pe.held.snapshot, d.refimg, d.fw, d.fh))
+                exact_nosync++;
+            else
+                VC_CHECK(0, "frame %d: export, read without sync (ffmpeg 5.1): not the "
+                         "decoded frame", f);
+        }
+        vc_held_release(&pe.held);
+    }
+    fprintf(stderr, "export-pending: %dx%d, %d exports of a pending decode; export+sync+read "
+            "%d/%d byte-exact, export+read (no sync) %d/%d byte-exact\n", w, h,
+            pe.pending_seen, exact_sync, n_sync, exact_nosync, n_nosync);
+    VC_CHECK(pe.status_fail == 0, "vaQuerySurfaceStatus failed");
+    /* the test means something only if decodes were still running at export time */
+    VC_CHECK(pe.pending_seen > 0, "no export met a pending decode");
+    VC_CHECK(exact_sync == n_sync && exact_nosync == n_nosync && n_sync + n_nosync == st.n,
+             "exports of pending decodes");
     vc_dec_fini(&d);
     vc_close(&drv);
     vc_stream_free(&st);
@@ -781,7 +868,7 @@ int main(int argc, char **argv)
 
     if (argc < 3) {
         fprintf(stderr, "usage: %s DRIVER.so hold|hold-bound|export-once|memory|resize|resize-stream|threads|"
-                "orphan|orphan-end|orphan-reuse|stats-exit [vp9|vp8]\n",
+                "orphan|orphan-end|orphan-reuse|export-pending|stats-exit [vp9|vp8]\n",
                 argv[0]);
         return 2;
     }
@@ -822,6 +909,8 @@ int main(int argc, char **argv)
         test_orphan(true);
     } else if (!strcmp(mode, "orphan-reuse")) {
         test_orphan_reuse();
+    } else if (!strcmp(mode, "export-pending")) {
+        test_export_pending();
     } else if (!strcmp(mode, "stats-exit")) {
         test_stats_exit();
     } else {

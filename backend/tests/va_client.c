@@ -248,6 +248,8 @@ static VAStatus decode_vp8(struct vc_dec *d, const struct vc_frame *fr, VASurfac
         st = vt->vaRenderPicture(ctx, d->vctx, bufs, 3);
     if (st == VA_STATUS_SUCCESS)
         st = vt->vaEndPicture(ctx, d->vctx);
+    if (st == VA_STATUS_SUCCESS && d->after_end)
+        d->after_end(d, target, d->after_end_arg);
     for (int b = 0; b < 3; b++)
         vt->vaDestroyBuffer(ctx, bufs[b]);
     memcpy(old, d->ref8, sizeof(old));
@@ -339,6 +341,8 @@ VAStatus vc_decode(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID *out
         st = vt->vaRenderPicture(ctx, d->vctx, bufs, 3);
     if (st == VA_STATUS_SUCCESS)
         st = vt->vaEndPicture(ctx, d->vctx);
+    if (st == VA_STATUS_SUCCESS && d->after_end)
+        d->after_end(d, target, d->after_end_arg);
     for (int b = 0; b < 3; b++)
         vt->vaDestroyBuffer(ctx, bufs[b]);
     for (int k = 0; k < 8; k++)

@@ -75,6 +75,10 @@ struct vc_dec {
     vpx_image_t *refimg; /* libvpx output of the last decoded frame */
     unsigned fw, fh;     /* size of the last frame */
     bool is_key;
+    /* optional: called after a successful vaEndPicture, before vaSyncSurface (the decode
+     * may still be pending) */
+    void (*after_end)(struct vc_dec *d, VASurfaceID target, void *arg);
+    void *after_end_arg;
 };
 
 /* surf_w/surf_h: surface size (0: w x h) */

@@ -3,7 +3,8 @@
  * separate layers (R8 + GR88 / R16 + GR1616). Offsets, pitches and object sizes are the
  * real memory layout from G_FMT and QUERYBUF (va/layout.c); the modifier is LINEAR.
  * Read-only and read-write exports give the same read-only dma-buf fds: the decoder is the
- * only writer of CAPTURE memory. */
+ * only writer of CAPTURE memory. An export of a surface whose decode is pending waits for
+ * that decode (and fails with its error). */
 #include <string.h>
 #include <va/va_drmcommon.h>
 
@@ -68,6 +69,20 @@ VAStatus vareq_ExportSurfaceHandle(VADriverContextP vctx, VASurfaceID sid, uint3
         if (o) {
             pthread_mutex_unlock(&ctx->lock);
             return export_orphan(drv, s, o, flags, d);
+        }
+    }
+    if (s->pending) {
+        /* the export describes the memory the pending decode writes (s->slot is set at
+         * submission), and returns only once that decode completed: V4L2 CAPTURE dma-bufs
+         * carry no write fence, and ffmpeg 5.1's hwmap reads right after the export
+         * without vaSyncSurface (docs/architecture.md "Export rules") */
+        st = vareq_ctx_sync_surface(ctx, s);
+        if (st == VA_STATUS_SUCCESS && s->status != VA_STATUS_SUCCESS)
+            st = s->status;
+        if (st != VA_STATUS_SUCCESS) {
+            vq_err("ExportSurfaceHandle: the decode into surface 0x%x failed: %s", sid,
+                   vaErrorStr(st));
+            goto out;
         }
     }
     st = vareq_ctx_ensure_slot(ctx, s);

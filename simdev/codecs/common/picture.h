@@ -35,4 +35,10 @@ void sim_semiplanar_to_i420(const struct sim_semiplanar *src, unsigned w, unsign
 void sim_i420_to_semiplanar(const struct sim_i420 *src, const struct sim_semiplanar *dst,
                             unsigned w, unsigned h, bool hbd);
 
+/* True when the visible w x h of the semi-planar picture a holds exactly the samples of
+ * the I420 image b, as sim_semiplanar_to_i420 would convert them (10-bit: the low 6 bits
+ * of a P010 sample are ignored, like the conversion ignores them). Both hold w x h. */
+bool sim_semiplanar_equals_i420(const struct sim_semiplanar *a, unsigned w, unsigned h,
+                                const struct sim_i420 *b, bool hbd);
+
 #endif

@@ -46,13 +46,38 @@
 #include "sim_vp9_headers.h"
 #include <vareq/errmsg.h>
 
+/* Reference cache. libvpx keeps the frame it decoded in its own buffer; loading the
+ * reference again from the CAPTURE buffer the next frame names (NV12 -> I420 conversion,
+ * then VP8_SET_REFERENCE's copy and border extension) is most of simdev's VP9 cost. A
+ * shadow is an I420 copy of the visible pixels of one libvpx frame buffer (by the model's
+ * buffer id): written by VP8_COPY_REFERENCE when the buffer was decoded into, or by the
+ * conversion when a CAPTURE picture was loaded into it. A reference is used from a slot
+ * without reloading only when the CAPTURE buffer's visible samples, read now, equal that
+ * shadow (sim_semiplanar_equals_i420): the check reads the CAPTURE memory at every
+ * decode, so a client that wrote into a reference buffer (through any mapping, an
+ * exported fd or as a DMABUF importer) gets the written pixels, loaded as before.
+ * Equal samples make libvpx's buffer identical to a reload in every visible sample; the
+ * columns/rows past the visible size are libvpx's own decode of them instead of the
+ * replicated edge, and libvpx never predicts from them (it extends references from their
+ * visible size, as when it decodes the original stream). */
+#define SIM_VP9_SHADOWS 4
+
+struct shadow {
+    uint32_t buf;               /* model buffer id, 0 = unused */
+    unsigned w, h;              /* visible size of the picture it holds */
+    bool hbd;
+    uint8_t *mem;
+    size_t cap;
+    const uint8_t *hint;        /* luma memory of the CAPTURE buffer it came from/went to */
+};
+
 struct sim_vp9 {
     vpx_codec_ctx_t dec;
     bool dec_ok;
     uint8_t *frame;             /* assembled frame */
     size_t frame_cap;
-    uint8_t *scratch;           /* I420 conversion of a reference */
-    size_t scratch_cap;
+    /* What the engine knows libvpx's frame buffers hold (see "Reference cache"). */
+    struct shadow shadow[SIM_VP9_SHADOWS];
     /* Model of libvpx's reference map: which frame buffer (by id, 0 = empty) each of the
      * 8 slots points to and its size. VP9_GET_REFERENCE cannot be used to query it: in
      * libvpx it ignores the index and returns the last shown frame. */
@@ -61,6 +86,8 @@ struct sim_vp9 {
     uint64_t slot_used_at[3];   /* frame_no when slot 0..2 last held a reference */
     uint64_t frame_no;
     uint32_t next_buf;
+    bool ref_cache;             /* use the reference cache (VAREQ_SIM_VP9_REF_CACHE=0: off) */
+    uint64_t refs_reused, refs_loaded;
     bool resync;                /* libvpx waits for a keyframe / intra-only frame */
     /* sequence parameters of the last intra frame, to validate inter frame controls */
     bool have_seq;
@@ -81,7 +108,21 @@ struct sim_vp9 *sim_vp9_create(void)
     }
     e->dec_ok = true;
     e->resync = true;
+    const char *rc = getenv("VAREQ_SIM_VP9_REF_CACHE");
+    e->ref_cache = !(rc && strcmp(rc, "0") == 0);
     return e;
+}
+
+void sim_vp9_set_ref_cache(struct sim_vp9 *e, bool on)
+{
+    if (e)
+        e->ref_cache = on;
+}
+
+void sim_vp9_ref_stats(const struct sim_vp9 *e, uint64_t *reused, uint64_t *loaded)
+{
+    *reused = e ? e->refs_reused : 0;
+    *loaded = e ? e->refs_loaded : 0;
 }
 
 void sim_vp9_destroy(struct sim_vp9 *e)
@@ -91,7 +132,8 @@ void sim_vp9_destroy(struct sim_vp9 *e)
     if (e->dec_ok)
         vpx_codec_destroy(&e->dec);
     free(e->frame);
-    free(e->scratch);
+    for (int i = 0; i < SIM_VP9_SHADOWS; i++)
+        free(e->shadow[i].mem);
     free(e);
 }
 
@@ -132,19 +174,47 @@ static bool same_picture(const struct sim_picture *a, const struct sim_picture *
     return true;
 }
 
-/* An I420 image over the scratch buffer for libvpx: 8-bit, or 16-bit samples
+/* True when model buffer id is held by one of slots 0..2 (the ones frames reference). */
+static bool buf_in_ref_slots(const struct sim_vp9 *e, uint32_t id)
+{
+    return id && (e->slot_buf[0] == id || e->slot_buf[1] == id || e->slot_buf[2] == id);
+}
+
+/* The shadow of model buffer id: its own, or one whose buffer no reference slot holds
+ * any more (at most 3 ids are in slots 0..2 and id is one of them or new, so with 4
+ * shadows one is always free). */
+static struct shadow *shadow_for(struct sim_vp9 *e, uint32_t id)
+{
+    for (int i = 0; i < SIM_VP9_SHADOWS; i++)
+        if (e->shadow[i].buf == id)
+            return &e->shadow[i];
+    for (int i = 0; i < SIM_VP9_SHADOWS; i++)
+        if (!buf_in_ref_slots(e, e->shadow[i].buf))
+            return &e->shadow[i];
+    return NULL;
+}
+
+static struct shadow *shadow_find(struct sim_vp9 *e, uint32_t id)
+{
+    for (int i = 0; id && i < SIM_VP9_SHADOWS; i++)
+        if (e->shadow[i].buf == id)
+            return &e->shadow[i];
+    return NULL;
+}
+
+/* An I420 image over a shadow's memory for libvpx: 8-bit, or 16-bit samples
  * (VPX_IMG_FMT_I42016) for high bit depth. Sizes are libvpx's 8-aligned buffer size. */
-static int wrap_scratch(struct sim_vp9 *e, vpx_image_t *img, unsigned aw, unsigned ah,
-                        bool hbd, char *err, size_t errlen)
+static int wrap_shadow(struct shadow *sh, vpx_image_t *img, unsigned aw, unsigned ah,
+                       bool hbd, char *err, size_t errlen)
 {
     unsigned sb = hbd ? 2 : 1, cw = aw / 2, ch = ah / 2;
     size_t need = ((size_t)aw * ah + 2 * (size_t)cw * ch) * sb;
-    if (sim_buf_ensure(&e->scratch, &e->scratch_cap, need) < 0)
+    if (sim_buf_ensure(&sh->mem, &sh->cap, need) < 0)
         return vareq_errf(err, errlen, -ENOMEM, "vp9: out of memory for a %ux%u picture", aw, ah);
-    if (!vpx_img_wrap(img, hbd ? VPX_IMG_FMT_I42016 : VPX_IMG_FMT_I420, aw, ah, 1, e->scratch))
+    if (!vpx_img_wrap(img, hbd ? VPX_IMG_FMT_I42016 : VPX_IMG_FMT_I420, aw, ah, 1, sh->mem))
         return vareq_errf(err, errlen, -EINVAL, "vp9: cannot wrap a %ux%u picture", aw, ah);
-    img->planes[VPX_PLANE_Y] = e->scratch;
-    img->planes[VPX_PLANE_U] = e->scratch + (size_t)aw * ah * sb;
+    img->planes[VPX_PLANE_Y] = sh->mem;
+    img->planes[VPX_PLANE_U] = sh->mem + (size_t)aw * ah * sb;
     img->planes[VPX_PLANE_V] = img->planes[VPX_PLANE_U] + (size_t)cw * ch * sb;
     img->stride[VPX_PLANE_Y] = (int)(aw * sb);
     img->stride[VPX_PLANE_U] = (int)(cw * sb);
@@ -171,9 +241,36 @@ static struct sim_semiplanar pic_planes(const struct sim_picture *p)
     return s;
 }
 
+/* The I420 layout of a shadow holding a w x h picture (libvpx's 8-aligned size). */
+static struct sim_i420 shadow_i420(const struct shadow *sh)
+{
+    unsigned aw = (sh->w + 7) & ~7u, ah = (sh->h + 7) & ~7u, sb = sh->hbd ? 2 : 1;
+    size_t cw = aw / 2, ch = ah / 2;
+    struct sim_i420 i = {
+        .plane = { sh->mem, sh->mem + (size_t)aw * ah * sb,
+                   sh->mem + (size_t)aw * ah * sb + cw * ch * sb },
+        .stride = { (size_t)aw * sb, cw * sb, cw * sb },
+    };
+    return i;
+}
+
+/* True when libvpx's buffer in slot k holds exactly the visible samples of p now: the
+ * buffer's shadow has p's size and depth and p's memory, read now, equals it. */
+static bool slot_holds(struct sim_vp9 *e, int k, const struct sim_picture *p, bool hbd)
+{
+    const struct shadow *sh = shadow_find(e, e->slot_buf[k]);
+    if (!sh || sh->w != p->width || sh->h != p->height || sh->hbd != hbd ||
+        e->slot_w[k] != p->width || e->slot_h[k] != p->height)
+        return false;
+    struct sim_semiplanar src = pic_planes(p);
+    struct sim_i420 img = shadow_i420(sh);
+    return sim_semiplanar_equals_i420(&src, p->width, p->height, &img, hbd);
+}
+
 /* Loads a CAPTURE picture into libvpx reference slot 0/1/2 (VP8_SET_REFERENCE). The image
  * covers the 8-aligned size of libvpx's buffer; the padding replicates the edge and is
- * never used for prediction (libvpx extends borders from the visible size). */
+ * never used for prediction (libvpx extends borders from the visible size). The image is
+ * converted into the shadow of the slot's buffer, which then holds p. */
 static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p, bool hbd,
                     char *err, size_t errlen)
 {
@@ -181,10 +278,14 @@ static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p, bo
                                                   VP8_ALTR_FRAME };
     unsigned w = p->width, h = p->height;
     unsigned aw = (w + 7) & ~7u, ah = (h + 7) & ~7u;
+    struct shadow *sh = shadow_for(e, e->slot_buf[slot]);
+    if (!sh)
+        return vareq_errf(err, errlen, -EIO, "vp9: no free reference shadow (engine bug)");
+    sh->buf = 0; /* holds nothing valid until the load succeeded */
     vpx_ref_frame_t ref;
     memset(&ref, 0, sizeof(ref));
     ref.frame_type = type[slot];
-    int r = wrap_scratch(e, &ref.img, aw, ah, hbd, err, errlen);
+    int r = wrap_shadow(sh, &ref.img, aw, ah, hbd, err, errlen);
     if (r < 0)
         return r;
     struct sim_semiplanar src = pic_planes(p);
@@ -195,6 +296,11 @@ static int load_ref(struct sim_vp9 *e, int slot, const struct sim_picture *p, bo
         return vareq_errf(err, errlen, -EIO, "vp9: loading a reference into slot %d failed: %s", slot,
                           d ? d : vpx_codec_error(&e->dec));
     }
+    sh->buf = e->slot_buf[slot];
+    sh->w = w;
+    sh->h = h;
+    sh->hbd = hbd;
+    sh->hint = p->plane[0].data;
     return 0;
 }
 
@@ -228,11 +334,40 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
                     break;
                 }
         }
+        /* First the pictures a slot's buffer already holds (checked against the CAPTURE
+         * memory now, see "Reference cache"): the slot whose buffer last came from or
+         * went to the same CAPTURE memory first, then any other. */
+        bool cached[3] = { false, false, false };
+        bool hbd = f->bit_depth > 8;
+        for (int i = 0; i < 3 && e->ref_cache; i++) {
+            if (group[i] != i)
+                continue;
+            for (int pass = 0; pass < 2 && !cached[i]; pass++) {
+                for (int k = 0; k < 3; k++) {
+                    const struct shadow *sh = shadow_find(e, e->slot_buf[k]);
+                    if (used[k] || !sh || (sh->hint == refs[i]->plane[0].data) != (pass == 0))
+                        continue;
+                    bool shared = false;
+                    for (int m = 0; m < 3; m++)
+                        if (used[m] && e->slot_buf[m] == e->slot_buf[k])
+                            shared = true;
+                    if (shared || !slot_holds(e, k, refs[i], hbd))
+                        continue;
+                    used[k] = true;
+                    cached[i] = true;
+                    e->refs_reused++;
+                    slots->ref_slot[i] = (uint8_t)k;
+                    break;
+                }
+            }
+        }
         for (int i = 0; i < 3; i++) {
             if (group[i] != i) {
                 slots->ref_slot[i] = slots->ref_slot[group[i]];
                 continue;
             }
+            if (cached[i])
+                continue;
             int pick = -1;
             bool any_size = false;
             for (int k = 0; k < 3 && pick < 0; k++) {
@@ -268,9 +403,10 @@ static int setup_refs(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
             slots->ref_slot[i] = (uint8_t)pick;
         }
         for (int i = 0; i < 3; i++) {
-            if (group[i] != i)
+            if (group[i] != i || cached[i])
                 continue;
-            int r = load_ref(e, slots->ref_slot[i], refs[i], f->bit_depth > 8, err, errlen);
+            e->refs_loaded++;
+            int r = load_ref(e, slots->ref_slot[i], refs[i], hbd, err, errlen);
             if (r < 0)
                 return r;
         }
@@ -335,10 +471,15 @@ static int output_frame(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
                           dst ? (const char *)&dst->fourcc : "none",
                           dst ? dst->plane[0].bytesperline : 0, dst ? dst->plane[0].size : 0,
                           dst ? dst->plane[1].size : 0, w, h, f->bit_depth);
+    /* commit_slots put the new buffer in slot 0; its shadow receives the frame. */
+    struct shadow *sh = shadow_for(e, e->slot_buf[0]);
+    if (!sh)
+        return vareq_errf(err, errlen, -EIO, "vp9: no free reference shadow (engine bug)");
+    sh->buf = 0;
     vpx_ref_frame_t ref;
     memset(&ref, 0, sizeof(ref));
     ref.frame_type = VP8_LAST_FRAME;
-    int r = wrap_scratch(e, &ref.img, aw, ah, hbd, err, errlen);
+    int r = wrap_shadow(sh, &ref.img, aw, ah, hbd, err, errlen);
     if (r < 0)
         return r;
     if (vpx_codec_control(&e->dec, VP8_COPY_REFERENCE, &ref) != VPX_CODEC_OK) {
@@ -349,6 +490,11 @@ static int output_frame(struct sim_vp9 *e, const struct v4l2_ctrl_vp9_frame *f,
     struct sim_i420 img = img_i420(&ref.img);
     struct sim_semiplanar out = pic_planes(dst);
     sim_i420_to_semiplanar(&img, &out, w, h, hbd);
+    sh->buf = e->slot_buf[0];
+    sh->w = w;
+    sh->h = h;
+    sh->hbd = hbd;
+    sh->hint = dst->plane[0].data;
     dst->width = w;
     dst->height = h;
     return 0;

@@ -16,6 +16,7 @@
 #define VAREQ_SIM_VP9_H
 
 #include <linux/v4l2-controls.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,8 +28,18 @@
 
 struct sim_vp9;
 
+/* The reference cache (sim_vp9.c, "Reference cache"; docs/simdev.md) is on unless the
+ * environment has VAREQ_SIM_VP9_REF_CACHE=0 when the engine is created. */
 struct sim_vp9 *sim_vp9_create(void);
 void sim_vp9_destroy(struct sim_vp9 *e);
+
+/* Switches the reference cache on or off (off: every reference is loaded from its CAPTURE
+ * buffer for every frame, as before the cache existed; tests compare both). */
+void sim_vp9_set_ref_cache(struct sim_vp9 *e, bool on);
+
+/* References used from libvpx's buffers after the CAPTURE check (reused) and loaded from
+ * CAPTURE buffers (loaded), since creation. */
+void sim_vp9_ref_stats(const struct sim_vp9 *e, uint64_t *reused, uint64_t *loaded);
 
 /* refs[0..2] = LAST, GOLDEN, ALTREF pictures (NULL when the timestamp named no buffer;
  * an inter frame that needs a missing reference fails). On success returns 0 and dst

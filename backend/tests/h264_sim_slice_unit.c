@@ -2,12 +2,14 @@
  * (simdev/codecs/h264/sim_h264_slice.c, sim_h264_reflist.c): a slice written field by
  * field parses back to those fields, every SLICE_PARAMS / PRED_WEIGHTS / DECODE_PARAMS
  * field that differs fails the check, reference lists (8.2.4) for P and B frames and P
- * fields, and malformed input (every truncation, random bytes) fails without a crash. */
+ * fields, reference marking (8.2.5: sliding window, MMCO) against the DPB, and malformed
+ * input (every truncation, random bytes) fails without a crash. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim_h264_bitwriter.h"
+#include "sim_h264_marking.h"
 #include "sim_h264_reflist.h"
 #include "sim_h264_slice.h"
 
@@ -322,12 +324,87 @@ static void test_ref_lists(void)
           "P field list in frame order passed");
 }
 
+/* decodes one picture into the model: frame frame_num at ts, nal_ref_idc 1 */
+static void mark_frame(struct sim_h264_marking *mk, uint64_t ts, unsigned frame_num, bool idr,
+                       const struct sim_h264_mmco *ops, unsigned n_ops)
+{
+    struct v4l2_ctrl_h264_decode_params d;
+    struct sim_h264_slice s;
+    memset(&d, 0, sizeof(d));
+    memset(&s, 0, sizeof(s));
+    d.frame_num = (uint16_t)frame_num;
+    s.nal_type = idr ? 5 : 1;
+    s.nal_ref_idc = 1;
+    s.adaptive_marking = n_ops > 0;
+    s.n_mmco = n_ops;
+    for (unsigned i = 0; i < n_ops; i++)
+        s.mmco[i] = ops[i];
+    sim_h264_marking_apply(mk, &sps, &d, &s, ts, 0);
+}
+
+static int dpb_check(const struct sim_h264_marking *mk, const uint64_t *ts, const bool *lt,
+                     const unsigned *frame_num, unsigned n)
+{
+    struct v4l2_ctrl_h264_decode_params d;
+    char err[200];
+    memset(&d, 0, sizeof(d));
+    for (unsigned i = 0; i < n; i++) {
+        d.dpb[i].reference_ts = ts[i];
+        d.dpb[i].fields = V4L2_H264_FRAME_REF;
+        d.dpb[i].frame_num = (uint16_t)frame_num[i];
+        d.dpb[i].flags = V4L2_H264_DPB_ENTRY_FLAG_VALID | V4L2_H264_DPB_ENTRY_FLAG_ACTIVE |
+                         (lt[i] ? V4L2_H264_DPB_ENTRY_FLAG_LONG_TERM : 0);
+    }
+    return sim_h264_marking_check(mk, &d, err, sizeof(err));
+}
+
+static void test_marking(void)
+{
+    struct sim_h264_marking mk;
+    memset(&mk, 0, sizeof(mk));
+    sps.max_num_ref_frames = 2;
+    mark_frame(&mk, 1000, 0, true, NULL, 0);
+    mark_frame(&mk, 2000, 1, false, NULL, 0);
+    mark_frame(&mk, 3000, 2, false, NULL, 0); /* sliding window drops ts 1000 */
+    CHECK(dpb_check(&mk, (const uint64_t[]){3000, 2000}, (const bool[]){0, 0},
+                    (const unsigned[]){2, 1}, 2) == 0, "sliding window");
+    CHECK(dpb_check(&mk, (const uint64_t[]){3000}, (const bool[]){0}, (const unsigned[]){2}, 1) < 0,
+          "a reference missing from the DPB passed");
+    CHECK(dpb_check(&mk, (const uint64_t[]){3000, 2000, 1000}, (const bool[]){0, 0, 0},
+                    (const unsigned[]){2, 1, 0}, 3) < 0, "a dropped reference in the DPB passed");
+    CHECK(dpb_check(&mk, (const uint64_t[]){3000, 2000}, (const bool[]){1, 0},
+                    (const unsigned[]){2, 1}, 2) < 0, "LONG_TERM on a short-term picture passed");
+    /* frame_num 3: MMCO 1 (PicNum 3 - 2 = 1: ts 2000 unused), MMCO 6 (current long-term 1) */
+    mark_frame(&mk, 4000, 3, false,
+               (const struct sim_h264_mmco[]){{.op = 1, .diff_minus1 = 1},
+                                              {.op = 6, .long_term_frame_idx = 1}}, 2);
+    CHECK(dpb_check(&mk, (const uint64_t[]){3000, 4000}, (const bool[]){0, 1},
+                    (const unsigned[]){2, 1}, 2) == 0, "MMCO 1 + 6");
+    CHECK(dpb_check(&mk, (const uint64_t[]){3000, 4000}, (const bool[]){0, 1},
+                    (const unsigned[]){2, 0}, 2) < 0, "a wrong long_term_frame_idx passed");
+    /* frame_num 4: MMCO 3 (PicNum 2 -> long-term 1: ts 4000 loses index 1), then the
+     * sliding window is not run (adaptive marking): ts 3000 long-term 1, ts 5000 short-term */
+    mark_frame(&mk, 5000, 4, false,
+               (const struct sim_h264_mmco[]){{.op = 3, .diff_minus1 = 1, .long_term_frame_idx = 1}}, 1);
+    CHECK(dpb_check(&mk, (const uint64_t[]){3000, 5000}, (const bool[]){1, 0},
+                    (const unsigned[]){1, 4}, 2) == 0, "MMCO 3");
+    /* MMCO 5: everything unused, the current picture becomes frame_num 0 */
+    mark_frame(&mk, 6000, 5, false, (const struct sim_h264_mmco[]){{.op = 5}}, 1);
+    CHECK(dpb_check(&mk, (const uint64_t[]){6000}, (const bool[]){0}, (const unsigned[]){0}, 1) == 0,
+          "MMCO 5");
+    /* a gap in frame_num: no longer modelled, nothing is checked until the next IDR */
+    mark_frame(&mk, 7000, 9, false, NULL, 0);
+    CHECK(dpb_check(&mk, NULL, NULL, NULL, 0) == 0, "after a frame_num gap");
+    sps.max_num_ref_frames = 4;
+}
+
 int main(void)
 {
     make_p_slice();
     test_parse_and_check();
     test_malformed();
     test_ref_lists();
+    test_marking();
     if (failures) {
         fprintf(stderr, "h264-sim-slice-unit: %d failure(s)\n", failures);
         return 1;

@@ -20,6 +20,7 @@
 #include "../codec.h"
 #include "sim_h264_ctrls.h"
 #include "sim_h264_faults.h"
+#include "sim_h264_marking.h"
 #include "sim_h264_ps.h"
 #include "sim_h264_rbsp.h"
 #include "sim_h264_reflist.h"
@@ -58,6 +59,8 @@ struct sim_engine {
     struct v4l2_ctrl_h264_pps pic_pps;
     struct v4l2_ctrl_h264_scaling_matrix pic_sm;
     struct v4l2_ctrl_h264_decode_params pic_dec;
+    /* reference marking from the slice headers (8.2.5): the DPB must match it */
+    struct sim_h264_marking mark;
 };
 
 static int get_buffer(AVCodecContext *avctx, AVFrame *f, int flags)
@@ -473,8 +476,8 @@ static int continue_picture(struct sim_engine *e, const struct sim_decode_job *j
     return 0;
 }
 
-static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, char *err,
-                       size_t errlen)
+static int decode_request(struct sim_engine *e, const struct sim_decode_job *job, char *err,
+                          size_t errlen)
 {
     const struct v4l2_ctrl_h264_sps *sps =
         sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_SPS, NULL);
@@ -553,6 +556,8 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
         n = sim_h264_write_pps(sps, pps, sm, au, (size_t)n, cap, err, errlen);
     if (n >= 0)
         r = check_dpb(e, sps, d, job->timestamp, err, errlen);
+    if (n >= 0 && r == 0)
+        r = sim_h264_marking_check(&e->mark, d, err, errlen);
     if (n < 0 || r < 0) {
         free(au);
         return n < 0 ? (int)n : r;
@@ -611,6 +616,11 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
             e->pic_sm = *sm;
         e->pic_dec = *d;
     }
+    sim_h264_marking_apply(&e->mark, sps, d, &sh, job->timestamp,
+                           field && e->pending_field && e->pending.frame_num == rec.frame_num &&
+                                   !(e->pending.fields & rec.fields)
+                               ? e->pending.ts
+                               : 0);
     if (field && e->pending_field && e->pending.frame_num == rec.frame_num &&
         !(e->pending.fields & rec.fields)) {
         /* second field: the buffer holds the pair */
@@ -639,6 +649,15 @@ static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, c
         job->dst->height = e->pic_h;
     }
     return 0;
+}
+
+static int h264_decode(struct sim_engine *e, const struct sim_decode_job *job, char *err,
+                       size_t errlen)
+{
+    int r = decode_request(e, job, err, errlen);
+    if (r < 0)
+        e->mark.known = false; /* a picture is missing: the marking is known again at an IDR */
+    return r;
 }
 
 static const struct sim_ref_ts_field h264_ref_ts[] = {

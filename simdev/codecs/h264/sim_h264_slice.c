@@ -67,26 +67,33 @@ static int parse_pw(struct sim_rbsp *r, struct sim_h264_slice *s, bool chroma)
     return r->err ? -1 : 0;
 }
 
-static int parse_drpm(struct sim_rbsp *r, bool idr)
+static int parse_drpm(struct sim_rbsp *r, struct sim_h264_slice *s, bool idr)
 {
     if (idr) {
-        (void)sim_rbsp_u(r, 2); /* no_output_of_prior_pics, long_term_reference */
+        (void)sim_rbsp_u(r, 1); /* no_output_of_prior_pics_flag */
+        s->long_term_reference_flag = sim_rbsp_u(r, 1);
         return r->err ? -1 : 0;
     }
-    if (!sim_rbsp_u(r, 1))
+    s->adaptive_marking = sim_rbsp_u(r, 1);
+    if (!s->adaptive_marking)
         return r->err ? -1 : 0;
-    for (unsigned n = 0; n < 100; n++) {
-        uint32_t op = sim_rbsp_ue(r);
-        if (r->err || op > 6)
+    for (unsigned n = 0; n < 66; n++) {
+        struct sim_h264_mmco *m = &s->mmco[n];
+        memset(m, 0, sizeof(*m));
+        m->op = sim_rbsp_ue(r);
+        if (r->err || m->op > 6)
             return -1;
-        if (op == 0)
+        if (m->op == 0)
             return 0;
-        if (op == 1 || op == 3 || op == 2)
-            (void)sim_rbsp_ue(r);
-        if (op == 3 || op == 6)
-            (void)sim_rbsp_ue(r);
-        if (op == 4)
-            (void)sim_rbsp_ue(r);
+        if (m->op == 1 || m->op == 3)
+            m->diff_minus1 = sim_rbsp_ue(r);
+        if (m->op == 2)
+            m->long_term_pic_num = sim_rbsp_ue(r);
+        if (m->op == 3 || m->op == 6)
+            m->long_term_frame_idx = sim_rbsp_ue(r);
+        if (m->op == 4)
+            m->max_idx_plus1 = sim_rbsp_ue(r);
+        s->n_mmco = n + 1;
     }
     return -1;
 }
@@ -167,7 +174,7 @@ int sim_h264_parse_slice(const uint8_t *nal, size_t n, const struct v4l2_ctrl_h2
     }
     if (s->nal_ref_idc) {
         mark = r.pos;
-        if (parse_drpm(&r, s->nal_type == 5) < 0)
+        if (parse_drpm(&r, s, s->nal_type == 5) < 0)
             FAIL("dec_ref_pic_marking malformed");
         s->drpm_bit_size = (uint32_t)(r.pos - mark);
     }

@@ -32,6 +32,12 @@ struct sim_h264_slice {
     int32_t qp_delta, qs_delta;
     uint32_t dbf_idc;
     int32_t alpha_div2, beta_div2;
+    /* dec_ref_pic_marking() */
+    bool long_term_reference_flag, adaptive_marking;
+    unsigned n_mmco;
+    struct sim_h264_mmco {
+        uint32_t op, diff_minus1, long_term_pic_num, long_term_frame_idx, max_idx_plus1;
+    } mmco[66];
     uint32_t poc_bit_size, drpm_bit_size;
     uint32_t header_bit_size; /* RBSP bits after the NAL header byte up to slice_data()
                                * (cabac_alignment_one_bit excluded) */

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "picture.h"
 #include "sim_av1_obu.h"
 
 struct sim_slot {
@@ -141,37 +142,19 @@ static int copy_out(const Dav1dPicture *p, struct sim_picture *dst, char *err, s
         snprintf(err, errlen, "frame %ux%u does not fit the CAPTURE buffer", w, h);
         return -ENOSPC;
     }
-    for (unsigned y = 0; y < h; y++) {
-        uint8_t *row = dst->plane[0].data + (size_t)y * dst->plane[0].bytesperline;
-        const uint8_t *src = (const uint8_t *)p->data[0] + (ptrdiff_t)y * p->stride[0];
-        if (!hbd) {
-            memcpy(row, src, w);
-            continue;
-        }
-        for (unsigned x = 0; x < w; x++) {
-            uint16_t v = (uint16_t)(((const uint16_t *)src)[x] << 6);
-            row[2 * x] = (uint8_t)v;
-            row[2 * x + 1] = (uint8_t)(v >> 8);
-        }
+    if (p->stride[0] < 0 || p->stride[1] < 0) {
+        snprintf(err, errlen, "dav1d picture with negative strides");
+        return -EINVAL;
     }
-    for (unsigned y = 0; y < (h + 1) / 2; y++) {
-        uint8_t *row = dst->plane[1].data + (size_t)y * dst->plane[1].bytesperline;
-        const uint8_t *u = (const uint8_t *)p->data[1] + (ptrdiff_t)y * p->stride[1];
-        const uint8_t *v = (const uint8_t *)p->data[2] + (ptrdiff_t)y * p->stride[1];
-        for (unsigned x = 0; x < (w + 1) / 2; x++) {
-            if (!hbd) {
-                row[2 * x] = u[x];
-                row[2 * x + 1] = v[x];
-            } else {
-                uint16_t cu = (uint16_t)(((const uint16_t *)u)[x] << 6);
-                uint16_t cv = (uint16_t)(((const uint16_t *)v)[x] << 6);
-                row[4 * x] = (uint8_t)cu;
-                row[4 * x + 1] = (uint8_t)(cu >> 8);
-                row[4 * x + 2] = (uint8_t)cv;
-                row[4 * x + 3] = (uint8_t)(cv >> 8);
-            }
-        }
-    }
+    const struct sim_i420 src = {
+        .plane = { p->data[0], p->data[1], p->data[2] },
+        .stride = { (size_t)p->stride[0], (size_t)p->stride[1], (size_t)p->stride[1] },
+    };
+    const struct sim_semiplanar out = {
+        .y = dst->plane[0].data, .uv = dst->plane[1].data,
+        .y_bpl = dst->plane[0].bytesperline, .uv_bpl = dst->plane[1].bytesperline,
+    };
+    sim_i420_to_semiplanar(&src, &out, w, h, hbd);
     dst->width = w;
     dst->height = h;
     return 0;
@@ -429,10 +412,16 @@ int sim_av1_decode(struct sim_av1 *e, const struct sim_av1_input *in_ctrls,
     if (!intra && (r = map_refs(e, job, frame, mapped, err, errlen)) < 0)
         return r;
 
+    /* A cache slot whose frame this request does not name can never be referenced again
+     * (a frame leaves the V4L2 slots for good once a request stops naming it), so the
+     * frame is stored there at once, as commit_pending would store it after the next
+     * request: the same temporal unit with the same cache state, decoded once. Only when
+     * every cache slot holds a named frame is it decoded unstored and kept pending. */
+    const int spec = all ? -1 : free_cache_slot(e, frame->reference_frame_ts);
     hdr = *frame; /* the header dav1d sees: references and refresh in cache slots */
     for (unsigned i = 0; i < 7; i++)
         hdr.ref_frame_idx[i] = intra ? 0 : mapped[i];
-    hdr.refresh_frame_flags = all ? 0xff : 0;
+    hdr.refresh_frame_flags = all ? 0xff : spec >= 0 ? (uint8_t)(1u << spec) : 0;
     for (unsigned i = 0; i < 8; i++)
         st[i] = e->slots[i].st;
     memset(&in, 0, sizeof(in));
@@ -452,6 +441,8 @@ int sim_av1_decode(struct sim_av1 *e, const struct sim_av1_input *in_ctrls,
         return r;
     if (all)
         store(e, 0xff, frame, job->timestamp);
+    else if (spec >= 0)
+        store(e, 1u << spec, &hdr, job->timestamp);
     else if ((r = keep_pending(e, &in, job->timestamp)) < 0) {
         snprintf(err, errlen, "out of memory");
         return r;

@@ -1,7 +1,11 @@
 #include "fakenode.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <string.h>
+#ifdef VAREQ_HAVE_DRM_H
+#include <drm.h> /* the kernel's DRM uAPI header, as libdrm installs it */
+#endif
 
 #define MAX_FAKE_FDS 64
 
@@ -63,4 +67,62 @@ bool fake_fd_is_fake(int fd)
         found = fake_fds[i] == fd;
     pthread_mutex_unlock(&fd_lock);
     return found;
+}
+
+/* ---- DRM_IOCTL_VERSION ----
+ * What drmGetVersion() (libdrm) asks every DRM node, e.g. ffmpeg's DRM hwcontext
+ * (-init_hw_device drm=...:/dev/dri/renderD128) and its render-node scan. Answered as the
+ * kernel's drm_version() does: the three version numbers, and for name, date and desc
+ * the full string length in *_len, with min(length, the caller's *_len) bytes copied into
+ * the caller's buffer (no terminating NUL; nothing when the buffer is NULL or *_len is 0):
+ * drmGetVersion calls it once with zero lengths, allocates, then calls it again. */
+#define FAKE_DRM_NAME "vareq-fake"
+#define FAKE_DRM_DATE "20261121"
+#define FAKE_DRM_DESC "vareq fake render node (libvareq-preload.so, no GPU behind it)"
+/* the preload's own version (the vareq project, meson.build): no kernel driver answers */
+#define FAKE_DRM_MAJOR_VERSION 0
+#define FAKE_DRM_MINOR_VERSION 1
+#define FAKE_DRM_PATCHLEVEL 0
+
+#ifdef VAREQ_HAVE_DRM_H
+static void copy_field(char *buf, __kernel_size_t *buf_len, const char *value)
+{
+    size_t len = strlen(value);
+    size_t n = len < *buf_len ? len : *buf_len;
+
+    if (n && buf)
+        memcpy(buf, value, n);
+    *buf_len = len;
+}
+
+static int drm_version(struct drm_version *v)
+{
+    if (!v) {
+        errno = EFAULT;
+        return -1;
+    }
+    v->version_major = FAKE_DRM_MAJOR_VERSION;
+    v->version_minor = FAKE_DRM_MINOR_VERSION;
+    v->version_patchlevel = FAKE_DRM_PATCHLEVEL;
+    copy_field(v->name, &v->name_len, FAKE_DRM_NAME);
+    copy_field(v->date, &v->date_len, FAKE_DRM_DATE);
+    copy_field(v->desc, &v->desc_len, FAKE_DRM_DESC);
+    return 0;
+}
+#endif
+
+bool fake_ioctl(int fd, unsigned long req, void *arg, int *ret)
+{
+    (void)fd;
+#ifdef VAREQ_HAVE_DRM_H
+    if (req == DRM_IOCTL_VERSION) {
+        *ret = drm_version(arg);
+        return true;
+    }
+#else
+    (void)req;
+    (void)arg;
+    (void)ret;
+#endif
+    return false;
 }

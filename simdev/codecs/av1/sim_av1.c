@@ -8,12 +8,14 @@
  * A named reference that is not in a CAPTURE buffer, not in the cache, or whose order hint
  * differs from order_hints[] fails the request.
  *
- * Which frames to keep: a frame is first decoded without storing it (refresh 0: dav1d's
- * state does not change; its picture goes to the CAPTURE buffer at once). The next request
- * tells exactly whether it is still in a slot (its reference_frame_ts[]); if it is, the
- * frame is decoded again, now stored into a cache slot whose frame no slot names any more,
- * before the new request is decoded. Shown key frames and switch frames refresh every slot
- * (the syntax requires it) and are stored at once.
+ * Which frames to keep: a frame is stored at once into a cache slot whose frame the
+ * request does not name (such a frame left the V4L2 slots for good), so it is decoded once.
+ * When every cache slot holds a named frame, it is decoded without storing it (refresh 0:
+ * dav1d's state does not change; its picture goes to the CAPTURE buffer at once); the next
+ * request tells exactly whether it is still in a slot (its reference_frame_ts[]); if it
+ * is, the frame is decoded again, now stored into a cache slot whose frame no slot names
+ * any more, before the new request is decoded. Shown key frames and switch frames refresh
+ * every slot (the syntax requires it) and are stored at once.
  *
  * refresh_frame_flags is checked, not trusted: the engine keeps the V4L2 slots as the
  * requests' refresh_frame_flags describe them and compares every request's

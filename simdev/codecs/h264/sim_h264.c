@@ -18,6 +18,7 @@
 #include <libavutil/dict.h>
 
 #include "../codec.h"
+#include "picture.h"
 #include "sim_h264_ctrls.h"
 #include "sim_h264_faults.h"
 #include "sim_h264_marking.h"
@@ -334,18 +335,17 @@ static int copy_out(const AVFrame *f, struct sim_picture *dst, char *err, size_t
         FAIL("CAPTURE format is not NV12/NV12M");
     if (!sim_picture_fits(dst, w, h))
         FAIL("%ux%u picture does not fit the CAPTURE buffer", w, h);
-    for (unsigned y = 0; y < h; y++)
-        memcpy(dst->plane[0].data + (size_t)y * dst->plane[0].bytesperline,
-               f->data[0] + (size_t)y * (size_t)f->linesize[0], w);
-    for (unsigned y = 0; y < (h + 1) / 2; y++) {
-        uint8_t *o = dst->plane[1].data + (size_t)y * dst->plane[1].bytesperline;
-        const uint8_t *u = f->data[1] + (size_t)y * (size_t)f->linesize[1];
-        const uint8_t *v = f->data[2] + (size_t)y * (size_t)f->linesize[2];
-        for (unsigned x = 0; x < (w + 1) / 2; x++) {
-            o[2 * x] = u[x];
-            o[2 * x + 1] = v[x];
-        }
-    }
+    if (f->linesize[0] < 0 || f->linesize[1] < 0 || f->linesize[2] < 0)
+        FAIL("decoded picture with negative line sizes");
+    const struct sim_i420 src = {
+        .plane = { f->data[0], f->data[1], f->data[2] },
+        .stride = { (size_t)f->linesize[0], (size_t)f->linesize[1], (size_t)f->linesize[2] },
+    };
+    const struct sim_semiplanar out = {
+        .y = dst->plane[0].data, .uv = dst->plane[1].data,
+        .y_bpl = dst->plane[0].bytesperline, .uv_bpl = dst->plane[1].bytesperline,
+    };
+    sim_i420_to_semiplanar(&src, &out, w, h, false);
     dst->width = w;
     dst->height = h;
     return 0;

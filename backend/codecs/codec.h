@@ -105,6 +105,13 @@ struct vareq_codec {
      * current values (no request) after S_FMT(OUTPUT). 0 on success. */
     int (*format_ctrls)(unsigned bit_depth, struct v4l2_ext_control *ctrls, unsigned *n,
                         void *buf, size_t buf_size);
+    /* Optional: true when the picture (inputs of f set, called before translate) completes
+     * the frame its render target already holds: the second field of an H.264 field pair.
+     * The core then decodes it into the same CAPTURE buffer with the same timestamp (the
+     * kernel model: both fields in one buffer, the second field's DPB naming the first by
+     * that timestamp), so the first field's lines stay where a device writes only the
+     * current field's lines. */
+    bool (*completes_frame)(void *state, const struct vareq_codec_frame *f);
 };
 
 const struct vareq_codec *vareq_codec_by_profile(VAProfile profile,

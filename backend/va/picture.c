@@ -452,6 +452,40 @@ static void invalidate_display(struct vareq_context *ctx, VASurfaceID id, VAStat
 static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *s,
                                VASurfaceID *display);
 
+/* The CAPTURE buffer of the frame s holds when the codec says this picture completes it
+ * (second field of a field pair), once the first field's request has completed; NULL:
+ * choose memory as for any decode. */
+static struct vareq_slot *completing_slot(struct vareq_context *ctx, struct vareq_surface *s)
+{
+    struct vareq_picture *pic = &ctx->pic;
+    struct vareq_codec_frame probe;
+    struct vareq_va_buf pp;
+
+    if (!ctx->codec->completes_frame || !pic->have_pic_param || !s->slot || !s->has_frame)
+        return NULL;
+    memset(&probe, 0, sizeof(probe));
+    pp.data = pic->pic_param;
+    pp.size = pp.element_size = pic->pic_param_size;
+    pp.num_elements = 1;
+    probe.profile = ctx->profile;
+    probe.pic_param = &pp;
+    probe.slice_params = pic->slice_params;
+    probe.n_slice_params = pic->n_slice_params;
+    probe.slice_data = pic->slice_data;
+    probe.n_slice_data = pic->n_slice_data;
+    if (!ctx->codec->completes_frame(ctx->codec_state, &probe))
+        return NULL;
+    if (vareq_ctx_sync_surface(ctx, s) != VA_STATUS_SUCCESS || s->status != VA_STATUS_SUCCESS ||
+        !s->slot || !s->has_frame || s->slot->owner != s || s->slot->queued) {
+        vq_dbg("surface 0x%x: the first field did not decode; the second takes new memory",
+               s->id);
+        return NULL;
+    }
+    vq_dbg("surface 0x%x: second field into slot %u (ts %llu)", s->id, s->slot->index,
+           (unsigned long long)s->ts_ns);
+    return s->slot;
+}
+
 static VAStatus submit(struct vareq_context *ctx, struct vareq_surface *s)
 {
     VASurfaceID display = VA_INVALID_SURFACE;
@@ -485,13 +519,14 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     struct vareq_surface *disp = NULL;
     VAStatus st;
     int oi;
-    bool cap_queued = false;
+    bool cap_queued = false, completes;
 
     st = check_size_change(ctx);
     if (st != VA_STATUS_SUCCESS)
         return st;
-    st = vareq_ctx_slot_for_decode(ctx, s, &slot);
-    if (st != VA_STATUS_SUCCESS)
+    slot = completing_slot(ctx, s);
+    completes = slot != NULL;
+    if (!slot && (st = vareq_ctx_slot_for_decode(ctx, s, &slot)) != VA_STATUS_SUCCESS)
         return st;
     oi = find_free_output(ctx);
     if (oi < 0) {
@@ -530,10 +565,10 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     f.ref_ts = ref_ts;
     f.opaque = &rc;
     f.display = VA_INVALID_SURFACE;
+    /* microsecond steps survive timeval; the second field of a pair keeps the frame's */
+    req->ts_ns = completes ? s->ts_ns : (++ctx->ts_counter) * 1000ull;
     st = ctx->codec->translate(ctx->codec_state, &f);
     *display = f.display;
-    if (st == VA_STATUS_SUCCESS && f.more_parts)
-        req->ts_ns = (++ctx->ts_counter) * 1000ull;
     /* slice-based decoding: every request of the picture but the last */
     while (st == VA_STATUS_SUCCESS && f.more_parts) {
         st = submit_held_part(ctx, &f, (unsigned)oi, slot, req->ts_ns, &cap_queued);
@@ -556,8 +591,6 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
         goto fail_count;
     }
 
-    if (!f.part)
-        req->ts_ns = (++ctx->ts_counter) * 1000ull; /* microsecond steps survive timeval */
     req->fd = media_request_alloc(ops, ctx->media_fd);
     if (req->fd < 0) {
         vq_err("MEDIA_IOC_REQUEST_ALLOC: %s", strerror(errno));

@@ -35,6 +35,10 @@ struct h264_va_state {
     int32_t mode, start_code;
     /* learned PPS defaults per pps id (VA only carries the active counts) */
     uint8_t l0_default[256], l1_default[256];
+    /* the last first field: its second field completes the frame in the same surface */
+    bool ff_pending;
+    VASurfaceID ff_surface;
+    unsigned ff_frame_num, ff_parity;
 };
 
 static int h264_ctx_init(void **state)
@@ -188,6 +192,34 @@ static void slice_ps_of(struct h264_slice_ps *ps, const VAPictureParameterBuffer
     ps->deblocking_filter_control_present =
         pp->pic_fields.bits.deblocking_filter_control_present_flag;
     ps->num_slice_groups_minus1 = va_slice_groups_minus1(pp);
+}
+
+static unsigned va_parity(const VAPictureH264 *p)
+{
+    if (p->flags & VA_PICTURE_H264_TOP_FIELD)
+        return V4L2_H264_TOP_FIELD_REF;
+    if (p->flags & VA_PICTURE_H264_BOTTOM_FIELD)
+        return V4L2_H264_BOTTOM_FIELD_REF;
+    return 0;
+}
+
+/* The picture is the second field of the pair whose first field was decoded last, into the
+ * same surface (FFmpeg decodes both fields of a frame into one VA surface). */
+static bool second_field_of(const struct h264_va_state *st, const VAPictureParameterBufferH264 *pp)
+{
+    const unsigned par = va_parity(&pp->CurrPic);
+    return pp->pic_fields.bits.field_pic_flag && par && st->ff_pending &&
+           pp->CurrPic.picture_id == st->ff_surface && pp->frame_num == st->ff_frame_num &&
+           par != st->ff_parity;
+}
+
+static bool h264_completes_frame(void *state, const struct vareq_codec_frame *f)
+{
+    VAPictureParameterBufferH264 pp;
+    if (!f->pic_param || f->pic_param->size < sizeof(pp))
+        return false;
+    memcpy(&pp, f->pic_param->data, sizeof(pp));
+    return second_field_of(state, &pp);
 }
 
 static bool va_pic_valid(const VAPictureH264 *p)
@@ -392,6 +424,15 @@ static VAStatus h264_translate(void *state, struct vareq_codec_frame *f)
         return VA_STATUS_ERROR_INVALID_PARAMETER;
     }
     memcpy(&pp, f->pic_param->data, sizeof(pp));
+    if (f->part == 0) {
+        /* field pairing, before anything can fail (the core checks the first field's
+         * decode before it puts the second into the same buffer) */
+        bool second = second_field_of(st, &pp);
+        st->ff_pending = pp.pic_fields.bits.field_pic_flag && !second;
+        st->ff_surface = pp.CurrPic.picture_id;
+        st->ff_frame_num = pp.frame_num;
+        st->ff_parity = va_parity(&pp.CurrPic);
+    }
     if (va_slice_groups_minus1(&pp) > 0) {
         vq_err("h264: FMO/ASO (num_slice_groups_minus1 = %u) is not expressible in the V4L2 "
                "stateless uAPI", va_slice_groups_minus1(&pp));
@@ -610,4 +651,5 @@ const struct vareq_codec vareq_codec_h264 = {
     .ctx_init = h264_ctx_init,
     .ctx_destroy = h264_ctx_destroy,
     .translate = h264_translate,
+    .completes_frame = h264_completes_frame,
 };

@@ -53,7 +53,7 @@ struct sim_engine {
     AVFrame *cur;
     bool cur_valid;
     /* SLICE_BASED: the picture whose slices arrive one request at a time */
-    bool in_pic, pic_writes;   /* pic_writes: a frame or second field (copied out) */
+    bool in_pic, pic_field, pic_bottom; /* a field picture writes only its own lines */
     uint64_t pic_ts;
     unsigned pic_w, pic_h;
     struct v4l2_ctrl_h264_sps pic_sps;
@@ -351,6 +351,49 @@ static int copy_out(const AVFrame *f, struct sim_picture *dst, char *err, size_t
     return 0;
 }
 
+/* A field picture writes only the lines of its parity (as hantro, rkvdec and cedrus do):
+ * the other field's lines are what the buffer held, the first field of the pair when the
+ * second is decoded into the same CAPTURE buffer (the kernel model). */
+static int copy_field(const AVFrame *f, struct sim_picture *dst, bool bottom, char *err,
+                      size_t errlen)
+{
+    unsigned w = (unsigned)f->width, h = (unsigned)f->height;
+    const size_t b = bottom ? 1 : 0;
+    if (f->format != AV_PIX_FMT_YUV420P && f->format != AV_PIX_FMT_YUVJ420P)
+        FAIL("decoded pixel format %d is not 8-bit 4:2:0", f->format);
+    if (dst->fourcc != V4L2_PIX_FMT_NV12 && dst->fourcc != V4L2_PIX_FMT_NV12M)
+        FAIL("CAPTURE format is not NV12/NV12M");
+    if (!sim_picture_fits(dst, w, h) || h % 4)
+        FAIL("%ux%u field pair does not fit the CAPTURE buffer", w, h);
+    if (f->linesize[0] < 0 || f->linesize[1] < 0 || f->linesize[2] < 0)
+        FAIL("decoded picture with negative line sizes");
+    const struct sim_i420 src = {
+        .plane = { f->data[0] + b * (size_t)f->linesize[0], f->data[1] + b * (size_t)f->linesize[1],
+                   f->data[2] + b * (size_t)f->linesize[2] },
+        .stride = { 2 * (size_t)f->linesize[0], 2 * (size_t)f->linesize[1],
+                    2 * (size_t)f->linesize[2] },
+    };
+    const struct sim_semiplanar out = {
+        .y = dst->plane[0].data + b * dst->plane[0].bytesperline,
+        .uv = dst->plane[1].data + b * dst->plane[1].bytesperline,
+        .y_bpl = 2 * (size_t)dst->plane[0].bytesperline,
+        .uv_bpl = 2 * (size_t)dst->plane[1].bytesperline,
+    };
+    sim_i420_to_semiplanar(&src, &out, w, h / 2, false);
+    dst->width = w;
+    dst->height = h;
+    return 0;
+}
+
+static int write_picture(struct sim_engine *e, struct sim_picture *dst, char *err,
+                         size_t errlen)
+{
+    e->cur->width = (int)e->pic_w;
+    e->cur->height = (int)e->pic_h;
+    return e->pic_field ? copy_field(e->cur, dst, e->pic_bottom, err, errlen)
+                        : copy_out(e->cur, dst, err, errlen);
+}
+
 /* FRAME_BASED: every slice NAL unit of the OUTPUT buffer belongs to the picture that
  * DECODE_PARAMS describes, and the reference list modifications of each name pictures of
  * the DPB (the first slice is checked by the caller). */
@@ -469,11 +512,7 @@ static int continue_picture(struct sim_engine *e, const struct sim_decode_job *j
         return r;
     if (!e->cur_valid)
         FAIL("the decoder started no picture");
-    if (e->pic_writes)
-        return copy_out(e->cur, job->dst, err, errlen);
-    job->dst->width = e->pic_w;
-    job->dst->height = e->pic_h;
-    return 0;
+    return write_picture(e, job->dst, err, errlen);
 }
 
 static int decode_request(struct sim_engine *e, const struct sim_decode_job *job, char *err,
@@ -501,7 +540,7 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
     uint8_t *au;
     long n;
     int r;
-    bool field, got = false;
+    bool field;
     struct pic_record rec;
 
     if (!sps || !pps || !d)
@@ -596,17 +635,11 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
     e->pic_w = (sps->pic_width_in_mbs_minus1 + 1u) * 16;
     e->pic_h = (sps->pic_height_in_map_units_minus1 + 1u) * 16 *
                ((sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY) ? 1u : 2u);
-    /* a frame, or the second field of a pair: the picture is complete */
-    e->pic_writes = !field || (e->pending_field && e->pending.frame_num == rec.frame_num &&
-                               !(e->pending.fields & rec.fields));
-    if (e->pic_writes) {
-        e->cur->width = (int)e->pic_w;
-        e->cur->height = (int)e->pic_h;
-        r = copy_out(e->cur, job->dst, err, errlen);
-        if (r < 0)
-            return r;
-        got = true;
-    }
+    e->pic_field = field;
+    e->pic_bottom = d->flags & V4L2_H264_DECODE_PARAM_FLAG_BOTTOM_FIELD;
+    r = write_picture(e, job->dst, err, errlen);
+    if (r < 0)
+        return r;
     if (slice_based) {
         e->in_pic = true;
         e->pic_ts = job->timestamp;
@@ -638,16 +671,6 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
         e->pending_field = false;
     }
     add_rec(e, &rec);
-    if (!got && !e->pending_field) {
-        snprintf(err, errlen, "h264: the decoder returned no picture for ts %llu",
-                 (unsigned long long)job->timestamp);
-        return -EINVAL;
-    }
-    if (!got) {
-        /* first field: the frame appears with its second field */
-        job->dst->width = e->pic_w;
-        job->dst->height = e->pic_h;
-    }
     return 0;
 }
 

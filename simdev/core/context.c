@@ -38,13 +38,13 @@ static void select_codecs(struct sim_ctx *ctx)
     }
 }
 
-/* +slice-based: codecs with a slice-based variant use it, with HOLD_CAPTURE_BUF. */
+/* Codecs with a slice-based variant use it, with HOLD_CAPTURE_BUF, when the profile says
+ * so (cedrus H.264) or with the +slice-based option. */
 static void use_slice_variants(struct sim_ctx *ctx)
 {
-    if (!(ctx->cfg.profile_opts & SIM_PROFILE_OPT_SLICE_BASED))
-        return;
+    const bool all = ctx->cfg.profile_opts & SIM_PROFILE_OPT_SLICE_BASED;
     for (size_t i = 0; i < ctx->ncodecs; i++) {
-        if (!ctx->codecs[i]->slice_based)
+        if (!ctx->codecs[i]->slice_based || !(all || ctx->pcodecs[i].slice_based))
             continue;
         ctx->codecs[i] = ctx->codecs[i]->slice_based;
         ctx->pcodecs[i].hold_capture_buf = true;

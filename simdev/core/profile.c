@@ -98,7 +98,8 @@ static const struct sim_profile profile_cedrus = {
     .single_planar = true,
     .codecs = {
         { "mpeg2", FRM(16, 4096, 1, 16, 2304, 1), B8, SIM_REQ_CODEC, false },
-        { "h264", FRM(16, 4096, 1, 16, 2304, 1), B8, SIM_REQ_CODEC, true },
+        /* cedrus.c: DECODE_MODE SLICE_BASED only, START_CODE NONE only */
+        { "h264", FRM(16, 4096, 1, 16, 2304, 1), B8, SIM_REQ_CODEC, true, true },
         { "hevc", FRM(16, 4096, 1, 16, 2304, 1), B8, SIM_REQ_CODEC, true },
         { "vp8", FRM(16, 4096, 1, 16, 2304, 1), B8, SIM_REQ_CODEC, false },
     },

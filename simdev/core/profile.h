@@ -25,6 +25,8 @@ struct sim_profile_codec {
     unsigned bit_depths;                   /* SIM_BIT_DEPTH() mask offered */
     enum sim_req_policy required;          /* which controls a request must carry */
     bool hold_capture_buf;                 /* V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF */
+    bool slice_based;                      /* the codec's slice-based variant
+                                            * (sim_codec.slice_based), e.g. cedrus H.264 */
 };
 
 enum sim_bpl_rule {

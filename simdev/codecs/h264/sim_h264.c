@@ -688,35 +688,29 @@ static const struct sim_ref_ts_field h264_ref_ts[] = {
     {V4L2_CID_STATELESS_H264_DECODE_PARAMS, offsetof(struct v4l2_ctrl_h264_decode_params, dpb[1].reference_ts)},
 };
 
+/* Everything but the control table is the same for the frame-based codec and its
+ * slice-based variant (one engine serves both; it reads DECODE_MODE per request). */
+#define H264_CODEC_COMMON                                                                    \
+    .name = "h264",                                                                          \
+    .output_pixfmt = V4L2_PIX_FMT_H264_SLICE,                                                \
+    .description = "H.264 Parsed Slice Data",                                                \
+    .n_controls = 8,                                                                         \
+    .bit_depths = SIM_BIT_DEPTH(8),                                                          \
+    .ref_ts = h264_ref_ts,                                                                   \
+    .n_ref_ts = 2,                                                                           \
+    .faults = sim_h264_faults,                                                               \
+    .n_faults = SIM_H264_N_FAULTS,                                                           \
+    .create = h264_create,                                                                   \
+    .destroy = h264_destroy,                                                                 \
+    .decode = h264_decode
+
 static const struct sim_codec sim_codec_h264_slice = {
-    .name = "h264",
-    .output_pixfmt = V4L2_PIX_FMT_H264_SLICE,
-    .description = "H.264 Parsed Slice Data",
+    H264_CODEC_COMMON,
     .controls = sim_h264_controls_slice,
-    .n_controls = 8,
-    .bit_depths = SIM_BIT_DEPTH(8),
-    .ref_ts = h264_ref_ts,
-    .n_ref_ts = 2,
-    .faults = sim_h264_faults,
-    .n_faults = SIM_H264_N_FAULTS,
-    .create = h264_create,
-    .destroy = h264_destroy,
-    .decode = h264_decode,
 };
 
 const struct sim_codec sim_codec_h264 = {
-    .slice_based = &sim_codec_h264_slice,
-    .name = "h264",
-    .output_pixfmt = V4L2_PIX_FMT_H264_SLICE,
-    .description = "H.264 Parsed Slice Data",
+    H264_CODEC_COMMON,
     .controls = sim_h264_controls,
-    .n_controls = 8,
-    .bit_depths = SIM_BIT_DEPTH(8),
-    .ref_ts = h264_ref_ts,
-    .n_ref_ts = 2,
-    .faults = sim_h264_faults,
-    .n_faults = SIM_H264_N_FAULTS,
-    .create = h264_create,
-    .destroy = h264_destroy,
-    .decode = h264_decode,
+    .slice_based = &sim_codec_h264_slice,
 };

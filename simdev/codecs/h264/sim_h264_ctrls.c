@@ -73,6 +73,31 @@ static void init_sps(void *elem)
 static const char *const mode_menu[] = {"Slice-Based", "Frame-Based"};
 static const char *const start_menu[] = {"No Start Code", "Annex B Start Code"};
 
+/* The parameter controls, the same on every H.264 device: what differs between a
+ * frame-based and a slice-based device is only the two menus in front of them. */
+#define H264_PARAM_CONTROLS                                                                     \
+    {.id = V4L2_CID_STATELESS_H264_SPS, .type = V4L2_CTRL_TYPE_H264_SPS,                        \
+     .name = "H264 Sequence Parameter Set", .elem_size = sizeof(struct v4l2_ctrl_h264_sps),     \
+     .flags = SIM_CTRL_REQUIRED, .init = init_sps, .validate = validate_sps},                   \
+    {.id = V4L2_CID_STATELESS_H264_PPS, .type = V4L2_CTRL_TYPE_H264_PPS,                        \
+     .name = "H264 Picture Parameter Set", .elem_size = sizeof(struct v4l2_ctrl_h264_pps),      \
+     .flags = SIM_CTRL_REQUIRED, .validate = validate_pps},                                     \
+    {.id = V4L2_CID_STATELESS_H264_SCALING_MATRIX, .type = V4L2_CTRL_TYPE_H264_SCALING_MATRIX,  \
+     .name = "H264 Scaling Matrix",                                                             \
+     .elem_size = sizeof(struct v4l2_ctrl_h264_scaling_matrix)},                                \
+    {.id = V4L2_CID_STATELESS_H264_PRED_WEIGHTS, .type = V4L2_CTRL_TYPE_H264_PRED_WEIGHTS,      \
+     .name = "H264 Prediction Weight Table",                                                    \
+     .elem_size = sizeof(struct v4l2_ctrl_h264_pred_weights), .validate = validate_pw,          \
+     .flags = SIM_CTRL_NOT_PER_REQUEST},                                                        \
+    {.id = V4L2_CID_STATELESS_H264_SLICE_PARAMS, .type = V4L2_CTRL_TYPE_H264_SLICE_PARAMS,      \
+     .name = "H264 Slice Parameters",                                                           \
+     .elem_size = sizeof(struct v4l2_ctrl_h264_slice_params), .validate = validate_slice,       \
+     .flags = SIM_CTRL_NOT_PER_REQUEST},                                                        \
+    {.id = V4L2_CID_STATELESS_H264_DECODE_PARAMS, .type = V4L2_CTRL_TYPE_H264_DECODE_PARAMS,    \
+     .name = "H264 Decode Parameters",                                                          \
+     .elem_size = sizeof(struct v4l2_ctrl_h264_decode_params), .flags = SIM_CTRL_REQUIRED,      \
+     .validate = validate_decode},
+
 const struct sim_ctrl_def sim_h264_controls[] = {
     {.id = V4L2_CID_STATELESS_H264_DECODE_MODE, .type = V4L2_CTRL_TYPE_MENU,
      .name = "H264 Decode Mode", .elem_size = 4, .min = 0, .max = 1, .def = 1,
@@ -80,27 +105,7 @@ const struct sim_ctrl_def sim_h264_controls[] = {
     {.id = V4L2_CID_STATELESS_H264_START_CODE, .type = V4L2_CTRL_TYPE_MENU,
      .name = "H264 Start Code", .elem_size = 4, .min = 0, .max = 1, .def = 1,
      .menu = start_menu},
-    {.id = V4L2_CID_STATELESS_H264_SPS, .type = V4L2_CTRL_TYPE_H264_SPS,
-     .name = "H264 Sequence Parameter Set", .elem_size = sizeof(struct v4l2_ctrl_h264_sps),
-     .flags = SIM_CTRL_REQUIRED, .init = init_sps, .validate = validate_sps},
-    {.id = V4L2_CID_STATELESS_H264_PPS, .type = V4L2_CTRL_TYPE_H264_PPS,
-     .name = "H264 Picture Parameter Set", .elem_size = sizeof(struct v4l2_ctrl_h264_pps),
-     .flags = SIM_CTRL_REQUIRED, .validate = validate_pps},
-    {.id = V4L2_CID_STATELESS_H264_SCALING_MATRIX, .type = V4L2_CTRL_TYPE_H264_SCALING_MATRIX,
-     .name = "H264 Scaling Matrix",
-     .elem_size = sizeof(struct v4l2_ctrl_h264_scaling_matrix)},
-    {.id = V4L2_CID_STATELESS_H264_PRED_WEIGHTS, .type = V4L2_CTRL_TYPE_H264_PRED_WEIGHTS,
-     .name = "H264 Prediction Weight Table",
-     .elem_size = sizeof(struct v4l2_ctrl_h264_pred_weights), .validate = validate_pw,
-     .flags = SIM_CTRL_NOT_PER_REQUEST},
-    {.id = V4L2_CID_STATELESS_H264_SLICE_PARAMS, .type = V4L2_CTRL_TYPE_H264_SLICE_PARAMS,
-     .name = "H264 Slice Parameters",
-     .elem_size = sizeof(struct v4l2_ctrl_h264_slice_params), .validate = validate_slice,
-     .flags = SIM_CTRL_NOT_PER_REQUEST},
-    {.id = V4L2_CID_STATELESS_H264_DECODE_PARAMS, .type = V4L2_CTRL_TYPE_H264_DECODE_PARAMS,
-     .name = "H264 Decode Parameters",
-     .elem_size = sizeof(struct v4l2_ctrl_h264_decode_params), .flags = SIM_CTRL_REQUIRED,
-     .validate = validate_decode},
+    H264_PARAM_CONTROLS
 };
 
 /* The same controls as a slice-based device offers them (cedrus, Linux 6.1
@@ -112,27 +117,7 @@ const struct sim_ctrl_def sim_h264_controls_slice[] = {
     {.id = V4L2_CID_STATELESS_H264_START_CODE, .type = V4L2_CTRL_TYPE_MENU,
      .name = "H264 Start Code", .elem_size = 4, .min = 0, .max = 0, .def = 0,
      .menu = start_menu},
-    {.id = V4L2_CID_STATELESS_H264_SPS, .type = V4L2_CTRL_TYPE_H264_SPS,
-     .name = "H264 Sequence Parameter Set", .elem_size = sizeof(struct v4l2_ctrl_h264_sps),
-     .flags = SIM_CTRL_REQUIRED, .init = init_sps, .validate = validate_sps},
-    {.id = V4L2_CID_STATELESS_H264_PPS, .type = V4L2_CTRL_TYPE_H264_PPS,
-     .name = "H264 Picture Parameter Set", .elem_size = sizeof(struct v4l2_ctrl_h264_pps),
-     .flags = SIM_CTRL_REQUIRED, .validate = validate_pps},
-    {.id = V4L2_CID_STATELESS_H264_SCALING_MATRIX, .type = V4L2_CTRL_TYPE_H264_SCALING_MATRIX,
-     .name = "H264 Scaling Matrix",
-     .elem_size = sizeof(struct v4l2_ctrl_h264_scaling_matrix)},
-    {.id = V4L2_CID_STATELESS_H264_PRED_WEIGHTS, .type = V4L2_CTRL_TYPE_H264_PRED_WEIGHTS,
-     .name = "H264 Prediction Weight Table",
-     .elem_size = sizeof(struct v4l2_ctrl_h264_pred_weights), .validate = validate_pw,
-     .flags = SIM_CTRL_NOT_PER_REQUEST},
-    {.id = V4L2_CID_STATELESS_H264_SLICE_PARAMS, .type = V4L2_CTRL_TYPE_H264_SLICE_PARAMS,
-     .name = "H264 Slice Parameters",
-     .elem_size = sizeof(struct v4l2_ctrl_h264_slice_params), .validate = validate_slice,
-     .flags = SIM_CTRL_NOT_PER_REQUEST},
-    {.id = V4L2_CID_STATELESS_H264_DECODE_PARAMS, .type = V4L2_CTRL_TYPE_H264_DECODE_PARAMS,
-     .name = "H264 Decode Parameters",
-     .elem_size = sizeof(struct v4l2_ctrl_h264_decode_params), .flags = SIM_CTRL_REQUIRED,
-     .validate = validate_decode},
+    H264_PARAM_CONTROLS
 };
 
 const size_t sim_h264_n_controls = sizeof(sim_h264_controls) / sizeof(sim_h264_controls[0]);

@@ -153,6 +153,19 @@ struct sim_codec_fault {
     void (*apply)(struct sim_ctrl_set *ctrls);
 };
 
+/* Defines `static void fn(struct sim_ctrl_set *c)`, a sim_codec_fault.apply that runs
+ * `body` with `type *var = get` when that is not NULL; `get` is an expression of `c`,
+ * e.g. sim_ctrls_get_mut(c, V4L2_CID_..., NULL): a fault on a control the request does
+ * not carry changes nothing. */
+#define SIM_CTRL_FAULT(fn, type, var, get, body)                                               \
+    static void fn(struct sim_ctrl_set *c)                                                     \
+    {                                                                                          \
+        type *var = (get);                                                                     \
+        if (var) {                                                                             \
+            body;                                                                              \
+        }                                                                                      \
+    }
+
 /* A field holding a reference timestamp (u64) inside a control's element 0. */
 struct sim_ref_ts_field {
     uint32_t ctrl_id;

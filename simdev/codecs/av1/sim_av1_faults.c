@@ -17,22 +17,10 @@ static int inter(const struct v4l2_ctrl_av1_frame *f)
     return f->frame_type == V4L2_AV1_INTER_FRAME || f->frame_type == V4L2_AV1_SWITCH_FRAME;
 }
 
-#define FRAME_FAULT(fn, body)                                                                  \
-    static void fn(struct sim_ctrl_set *c)                                                     \
-    {                                                                                          \
-        struct v4l2_ctrl_av1_frame *f = frm(c);                                                \
-        if (f) {                                                                               \
-            body;                                                                              \
-        }                                                                                      \
-    }
+#define FRAME_FAULT(fn, body) SIM_CTRL_FAULT(fn, struct v4l2_ctrl_av1_frame, f, frm(c), body)
 #define FLAG_FAULT(fn, flag) FRAME_FAULT(fn, f->flags ^= (flag))
 #define SEQ_FAULT(fn, flag)                                                                    \
-    static void fn(struct sim_ctrl_set *c)                                                     \
-    {                                                                                          \
-        struct v4l2_ctrl_av1_sequence *s = seqc(c);                                            \
-        if (s)                                                                                 \
-            s->flags ^= (flag);                                                                \
-    }
+    SIM_CTRL_FAULT(fn, struct v4l2_ctrl_av1_sequence, s, seqc(c), s->flags ^= (flag))
 
 FRAME_FAULT(q_base, f->quantization.base_q_idx ^= 1)
 FRAME_FAULT(q_ydc, f->quantization.delta_q_y_dc = (__s8)(f->quantization.delta_q_y_dc < 63 ? f->quantization.delta_q_y_dc + 1 : 62))
@@ -186,14 +174,7 @@ static struct v4l2_ctrl_av1_film_grain *grain(struct sim_ctrl_set *c)
     return g && (g->flags & V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN) ? g : NULL;
 }
 
-#define GRAIN_FAULT(fn, body)                                                                  \
-    static void fn(struct sim_ctrl_set *c)                                                     \
-    {                                                                                          \
-        struct v4l2_ctrl_av1_film_grain *g = grain(c);                                         \
-        if (g) {                                                                               \
-            body;                                                                              \
-        }                                                                                      \
-    }
+#define GRAIN_FAULT(fn, body) SIM_CTRL_FAULT(fn, struct v4l2_ctrl_av1_film_grain, g, grain(c), body)
 
 GRAIN_FAULT(fg_apply, g->flags &= (__u8)~V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN)
 GRAIN_FAULT(fg_update, g->flags &= (__u8)~V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN)

@@ -3,15 +3,7 @@
 
 #include <linux/v4l2-controls.h>
 
-#define GET(type, id) ((type *)sim_ctrls_get_mut(c, id, NULL))
-#define FAULT(fn, type, id, body)                                                          \
-    static void fn(struct sim_ctrl_set *c)                                                 \
-    {                                                                                      \
-        type *x = GET(type, id);                                                           \
-        if (x) {                                                                           \
-            body;                                                                          \
-        }                                                                                  \
-    }
+#define FAULT(fn, type, id, body) SIM_CTRL_FAULT(fn, type, x, sim_ctrls_get_mut(c, id, NULL), body)
 #define SPS(fn, body) FAULT(fn, struct v4l2_ctrl_h264_sps, V4L2_CID_STATELESS_H264_SPS, body)
 #define PPS(fn, body) FAULT(fn, struct v4l2_ctrl_h264_pps, V4L2_CID_STATELESS_H264_PPS, body)
 #define SM(fn, body)                                                                       \

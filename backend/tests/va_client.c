@@ -174,23 +174,73 @@ void vc_dec_fini(struct vc_dec *d)
     vpx_codec_destroy(&d->ref);
 }
 
+/* One picture through VA: the picture parameter, slice parameter and slice data buffers,
+ * Begin/Render/EndPicture into target (status in *st), d->after_end, then the buffers
+ * destroyed. false when the buffers could not be created (nothing was submitted). */
+static bool submit_picture(struct vc_dec *d, VASurfaceID target, void *pp, size_t pp_size,
+                           void *sp, size_t sp_size, const uint8_t *data, size_t size,
+                           VAStatus *st)
+{
+    struct VADriverVTable *vt = &d->drv->vt;
+    VADriverContextP ctx = &d->drv->ctx;
+    VABufferID bufs[3];
+
+    if (vt->vaCreateBuffer(ctx, d->vctx, VAPictureParameterBufferType, (unsigned)pp_size, 1, pp,
+                           &bufs[0]))
+        return false;
+    if (vt->vaCreateBuffer(ctx, d->vctx, VASliceParameterBufferType, (unsigned)sp_size, 1, sp,
+                           &bufs[1])) {
+        vt->vaDestroyBuffer(ctx, bufs[0]);
+        return false;
+    }
+    if (vt->vaCreateBuffer(ctx, d->vctx, VASliceDataBufferType, (unsigned)size, 1,
+                           (void *)data, &bufs[2])) {
+        vt->vaDestroyBuffer(ctx, bufs[0]);
+        vt->vaDestroyBuffer(ctx, bufs[1]);
+        return false;
+    }
+    *st = vt->vaBeginPicture(ctx, d->vctx, target);
+    if (*st == VA_STATUS_SUCCESS)
+        *st = vt->vaRenderPicture(ctx, d->vctx, bufs, 3);
+    if (*st == VA_STATUS_SUCCESS)
+        *st = vt->vaEndPicture(ctx, d->vctx);
+    if (*st == VA_STATUS_SUCCESS && d->after_end)
+        d->after_end(d, target, d->after_end_arg);
+    for (int b = 0; b < 3; b++)
+        vt->vaDestroyBuffer(ctx, bufs[b]);
+    return true;
+}
+
+/* After the references were updated: waits for the decode (st: the submit's status), runs
+ * the frame through libvpx for d->refimg, and returns the decode's status. */
+static VAStatus finish_decode(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID target,
+                              VAStatus st, VASurfaceID *out)
+{
+    vpx_codec_iter_t it = NULL;
+
+    d->last = target;
+    if (st == VA_STATUS_SUCCESS)
+        st = d->drv->vt.vaSyncSurface(&d->drv->ctx, target);
+    vpx_codec_decode(&d->ref, fr->data, (unsigned)fr->size, NULL, 0);
+    d->refimg = vpx_codec_get_frame(&d->ref, &it);
+    if (out)
+        *out = target;
+    return st;
+}
+
 /* VP8 through VA as ffmpeg does it: the frame without its tag (3 bytes, + 7 for a
  * keyframe), the header's bool-coder state and partition sizes in the parameters; the
  * client tracks last/golden/altref surfaces (RFC 6386 9.7-9.8, libvpx's order). */
 static VAStatus decode_vp8(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID *out)
 {
-    struct VADriverVTable *vt = &d->drv->vt;
-    VADriverContextP ctx = &d->drv->ctx;
     struct vp8_frame_info fi;
     const struct v4l2_ctrl_vp8_frame *c = &fi.ctrl;
     VAPictureParameterBufferVP8 pp;
     VASliceParameterBufferVP8 sp;
-    VABufferID bufs[3];
     VASurfaceID target = VA_INVALID_SURFACE, old[3];
     VAStatus st;
     size_t tag_len;
     char err[128];
-    vpx_codec_iter_t it = NULL;
 
     if (vp8_parse_frame(&d->ps8, fr->data, fr->size, &fi, err, sizeof(err)) != 0) {
         fprintf(stderr, "vp8 parse: %s\n", err);
@@ -236,22 +286,9 @@ static VAStatus decode_vp8(struct vc_dec *d, const struct vc_frame *fr, VASurfac
     sp.partition_size[0] = fi.first_part_size - (c->first_part_header_bits + 7) / 8;
     for (unsigned i = 0; i < fi.num_dct_parts && i < 8; i++)
         sp.partition_size[i + 1] = fi.dct_part_sizes[i];
-    if (vt->vaCreateBuffer(ctx, d->vctx, VAPictureParameterBufferType, sizeof(pp), 1, &pp,
-                           &bufs[0]) ||
-        vt->vaCreateBuffer(ctx, d->vctx, VASliceParameterBufferType, sizeof(sp), 1, &sp,
-                           &bufs[1]) ||
-        vt->vaCreateBuffer(ctx, d->vctx, VASliceDataBufferType, sp.slice_data_size, 1,
-                           fr->data + tag_len, &bufs[2]))
+    if (!submit_picture(d, target, &pp, sizeof(pp), &sp, sizeof(sp), fr->data + tag_len,
+                        sp.slice_data_size, &st))
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
-    st = vt->vaBeginPicture(ctx, d->vctx, target);
-    if (st == VA_STATUS_SUCCESS)
-        st = vt->vaRenderPicture(ctx, d->vctx, bufs, 3);
-    if (st == VA_STATUS_SUCCESS)
-        st = vt->vaEndPicture(ctx, d->vctx);
-    if (st == VA_STATUS_SUCCESS && d->after_end)
-        d->after_end(d, target, d->after_end_arg);
-    for (int b = 0; b < 3; b++)
-        vt->vaDestroyBuffer(ctx, bufs[b]);
     memcpy(old, d->ref8, sizeof(old));
     if (fi.key) {
         d->ref8[0] = d->ref8[1] = d->ref8[2] = target;
@@ -273,28 +310,17 @@ static VAStatus decode_vp8(struct vc_dec *d, const struct vc_frame *fr, VASurfac
         if (fi.refresh_last)
             d->ref8[0] = target;
     }
-    d->last = target;
-    if (st == VA_STATUS_SUCCESS)
-        st = vt->vaSyncSurface(ctx, target);
-    vpx_codec_decode(&d->ref, fr->data, (unsigned)fr->size, NULL, 0);
-    d->refimg = vpx_codec_get_frame(&d->ref, &it);
-    if (out)
-        *out = target;
-    return st;
+    return finish_decode(d, fr, target, st, out);
 }
 
 VAStatus vc_decode(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID *out)
 {
-    struct VADriverVTable *vt = &d->drv->vt;
-    VADriverContextP ctx = &d->drv->ctx;
     struct vp9_frame_hdr hdr;
     VADecPictureParameterBufferVP9 pp;
     VASliceParameterBufferVP9 sp;
-    VABufferID bufs[3];
     VASurfaceID target = VA_INVALID_SURFACE;
     VAStatus st;
     char err[128];
-    vpx_codec_iter_t it = NULL;
 
     if (d->vp8)
         return decode_vp8(d, fr, out);
@@ -329,33 +355,12 @@ VAStatus vc_decode(struct vc_dec *d, const struct vc_frame *fr, VASurfaceID *out
     memset(&sp, 0, sizeof(sp));
     sp.slice_data_size = (uint32_t)fr->size;
     sp.slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
-    if (vt->vaCreateBuffer(ctx, d->vctx, VAPictureParameterBufferType, sizeof(pp), 1, &pp,
-                           &bufs[0]) ||
-        vt->vaCreateBuffer(ctx, d->vctx, VASliceParameterBufferType, sizeof(sp), 1, &sp,
-                           &bufs[1]) ||
-        vt->vaCreateBuffer(ctx, d->vctx, VASliceDataBufferType, (unsigned)fr->size, 1,
-                           fr->data, &bufs[2]))
+    if (!submit_picture(d, target, &pp, sizeof(pp), &sp, sizeof(sp), fr->data, fr->size, &st))
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
-    st = vt->vaBeginPicture(ctx, d->vctx, target);
-    if (st == VA_STATUS_SUCCESS)
-        st = vt->vaRenderPicture(ctx, d->vctx, bufs, 3);
-    if (st == VA_STATUS_SUCCESS)
-        st = vt->vaEndPicture(ctx, d->vctx);
-    if (st == VA_STATUS_SUCCESS && d->after_end)
-        d->after_end(d, target, d->after_end_arg);
-    for (int b = 0; b < 3; b++)
-        vt->vaDestroyBuffer(ctx, bufs[b]);
     for (int k = 0; k < 8; k++)
         if (hdr.refresh_frame_flags & (1 << k))
             d->slots[k] = target;
-    d->last = target;
-    if (st == VA_STATUS_SUCCESS)
-        st = vt->vaSyncSurface(ctx, target);
-    vpx_codec_decode(&d->ref, fr->data, (unsigned)fr->size, NULL, 0);
-    d->refimg = vpx_codec_get_frame(&d->ref, &it);
-    if (out)
-        *out = target;
-    return st;
+    return finish_decode(d, fr, target, st, out);
 }
 
 static bool same_nv12(const uint8_t *y, unsigned ypitch, const uint8_t *uv, unsigned uvpitch,

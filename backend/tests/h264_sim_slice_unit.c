@@ -8,22 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "sim_h264_bitwriter.h"
 #include "sim_h264_marking.h"
 #include "sim_h264_reflist.h"
 #include "sim_h264_slice.h"
 
 static int failures;
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            failures++;                                                                    \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                           \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-        }                                                                                  \
-    } while (0)
 
 static struct v4l2_ctrl_h264_sps sps;
 static struct v4l2_ctrl_h264_pps pps;
@@ -405,10 +396,5 @@ int main(void)
     test_malformed();
     test_ref_lists();
     test_marking();
-    if (failures) {
-        fprintf(stderr, "h264-sim-slice-unit: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("h264-sim-slice-unit: ok\n");
-    return 0;
+    return check_exit("h264-sim-slice-unit", failures);
 }

@@ -24,17 +24,9 @@
 #include "vp9_parser.h"
 #endif
 
-static _Atomic int failures;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                        \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fprintf(stderr, "\n");                                              \
-            failures++;                                                         \
-        }                                                                       \
-    } while (0)
+static _Atomic int failures;
 
 #define CHECK_VA(expr)                                                          \
     do {                                                                        \
@@ -467,9 +459,5 @@ int main(int argc, char **argv)
     test_threads(&ctx);
 #endif
     CHECK_VA(vtable.vaTerminate(&ctx));
-    if (failures)
-        fprintf(stderr, "%d failure(s)\n", failures);
-    else
-        fprintf(stderr, "all driver checks passed\n");
-    return failures ? 1 : 0;
+    return check_exit("driver", failures);
 }

@@ -7,17 +7,9 @@
 
 #include "va/layout.h"
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                        \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fprintf(stderr, "\n");                                              \
-            failures++;                                                         \
-        }                                                                       \
-    } while (0)
+static int failures;
 
 #define DRM(a, b, c, d) ((unsigned)(a) | ((unsigned)(b) << 8) | ((unsigned)(c) << 16) | ((unsigned)(d) << 24))
 
@@ -167,9 +159,5 @@ int main(void)
     test_nv12m();
     test_p010();
     test_choose();
-    if (failures)
-        fprintf(stderr, "%d failure(s)\n", failures);
-    else
-        fprintf(stderr, "layout: all checks passed\n");
-    return failures ? 1 : 0;
+    return check_exit("layout", failures);
 }

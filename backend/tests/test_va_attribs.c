@@ -24,17 +24,9 @@
 #include <vareq/sysops.h>
 #include <vareq/v4l2-av1.h>
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                        \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fprintf(stderr, "\n");                                              \
-            failures++;                                                         \
-        }                                                                       \
-    } while (0)
+static int failures;
 
 enum { DEPTH8 = 1, DEPTH10 = 2 };
 
@@ -323,6 +315,5 @@ int main(int argc, char **argv)
         vt.vaDestroyConfig(&ctx, cfg);
     }
     vt.vaTerminate(&ctx);
-    fprintf(stderr, failures ? "%d failure(s)\n" : "attribs: all checks passed\n", failures);
-    return failures ? 1 : 0;
+    return check_exit("attribs", failures);
 }

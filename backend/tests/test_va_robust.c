@@ -635,9 +635,5 @@ int main(int argc, char **argv)
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;
     }
-    if (vc_failures)
-        fprintf(stderr, "%d failure(s)\n", vc_failures);
-    else
-        fprintf(stderr, "%s: all checks passed\n", mode);
-    return vc_failures ? 1 : 0;
+    return check_exit(mode, vc_failures);
 }

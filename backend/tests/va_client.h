@@ -12,20 +12,13 @@
 #include <va/va_drmcommon.h>
 #include <vpx/vpx_decoder.h>
 
+#include "check.h"
 #include "vp8_parser.h"
 #include "vp9_parser.h"
 
 extern _Atomic int vc_failures;
 
-#define VC_CHECK(cond, ...)                                                     \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-            fprintf(stderr, __VA_ARGS__);                                       \
-            fprintf(stderr, "\n");                                              \
-            vc_failures++;                                                      \
-        }                                                                       \
-    } while (0)
+#define VC_CHECK(cond, ...) CHECK_COUNT(vc_failures, cond, __VA_ARGS__)
 
 struct vc_driver {
     struct VADriverContext ctx;

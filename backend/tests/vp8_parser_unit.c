@@ -7,21 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "sim_vp8.h"
 #include "vp8_parser.h"
 #include "vp9_ivf.h"
 
 static int failures;
-
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            failures++;                                                                        \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                               \
-            fprintf(stderr, __VA_ARGS__);                                                      \
-            fputc('\n', stderr);                                                               \
-        }                                                                                      \
-    } while (0)
 
 static uint32_t rng = 12345;
 static uint32_t rnd(void)
@@ -138,9 +129,5 @@ int main(int argc, char **argv)
     free(pic);
     free(copy);
     vp9_ivf_close(&ivf);
-    if (failures)
-        fprintf(stderr, "%d failures\n", failures);
-    else
-        printf("vp8-parser-unit: all checks passed\n");
-    return failures ? 1 : 0;
+    return check_exit("vp8-parser-unit", failures);
 }

@@ -178,7 +178,5 @@ int main(int argc, char **argv)
     vc_close(&drv);
     vp9_ivf_close(&ivf);
     unlink(stats);
-    if (vc_failures)
-        fprintf(stderr, "%d failure(s)\n", (int)vc_failures);
-    return vc_failures ? 1 : 0;
+    return check_exit("vp9-park", vc_failures);
 }

@@ -5,17 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "sim_av1_bits.h"
 #include "sim_av1_obu.h"
 
-static int fails;
-#define CHECK(c)                                                                               \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                       \
-            fails++;                                                                           \
-        }                                                                                      \
-    } while (0)
+static int failures;
 
 struct br {
     const uint8_t *b;
@@ -51,7 +45,7 @@ static void test_bits(void)
     for (uint32_t n = 2; n < 300; n += 7)
         for (uint32_t v = 0; v < n; v += 3)
             av1_bw_ns(&w, n, v);
-    CHECK(!w.overflow);
+    EXPECT(!w.overflow);
     r.b = buf;
     r.pos = 0;
     for (uint32_t n = 2; n < 300; n += 7)
@@ -59,7 +53,7 @@ static void test_bits(void)
             uint32_t got = rd_ns(&r, n);
             if (got != v) {
                 fprintf(stderr, "ns(%u): wrote %u read %u\n", n, v, got);
-                fails++;
+                failures++;
                 return;
             }
         }
@@ -68,17 +62,17 @@ static void test_bits(void)
     av1_bw_su(&w, 7, 63);
     av1_bw_f(&w, 3, 5);
     av1_bw_trailing(&w);
-    CHECK(av1_bw_bytes(&w) == 3);
+    EXPECT(av1_bw_bytes(&w) == 3);
     r.pos = 0;
-    CHECK(rd(&r, 7) == 0x41 && rd(&r, 7) == 63 && rd(&r, 3) == 5 && rd(&r, 1) == 1);
+    EXPECT(rd(&r, 7) == 0x41 && rd(&r, 7) == 63 && rd(&r, 3) == 5 && rd(&r, 1) == 1);
     /* overflow is detected, never written past the buffer */
     av1_bw_init(&w, buf, 1);
     av1_bw_f(&w, 16, 0xffff);
-    CHECK(w.overflow && av1_bw_bytes(&w) == 1);
+    EXPECT(w.overflow && av1_bw_bytes(&w) == 1);
     {
         uint8_t l[8];
-        CHECK(av1_leb128(l, 0) == 1 && l[0] == 0);
-        CHECK(av1_leb128(l, 300) == 2 && l[0] == 0xac && l[1] == 0x02);
+        EXPECT(av1_leb128(l, 0) == 1 && l[0] == 0);
+        EXPECT(av1_leb128(l, 300) == 2 && l[0] == 0xac && l[1] == 0x02);
     }
 }
 
@@ -152,13 +146,13 @@ static void test_sequence(void)
     s.max_frame_width_minus_1 = 1919;
     s.max_frame_height_minus_1 = 1079;
     memset(&h, 0, sizeof(h));
-    CHECK(seq_roundtrip(&s, &h) == 0);
-    CHECK(h.profile == 0 && h.hbd == 1 && h.max_width == 1920 && h.max_height == 1080);
-    CHECK(h.order_hint && h.order_hint_n_bits == 7 && h.jnt_comp && h.ref_frame_mvs);
-    CHECK(h.cdef && h.restoration && h.filter_intra && !h.intra_edge_filter && !h.sb128);
-    CHECK(h.layout == DAV1D_PIXEL_LAYOUT_I420 && h.color_range == 1 && h.separate_uv_delta_q);
-    CHECK(h.film_grain_present && !h.super_res && !h.warped_motion && !h.dual_filter);
-    CHECK(h.screen_content_tools == DAV1D_ADAPTIVE && h.force_integer_mv == DAV1D_ADAPTIVE);
+    EXPECT(seq_roundtrip(&s, &h) == 0);
+    EXPECT(h.profile == 0 && h.hbd == 1 && h.max_width == 1920 && h.max_height == 1080);
+    EXPECT(h.order_hint && h.order_hint_n_bits == 7 && h.jnt_comp && h.ref_frame_mvs);
+    EXPECT(h.cdef && h.restoration && h.filter_intra && !h.intra_edge_filter && !h.sb128);
+    EXPECT(h.layout == DAV1D_PIXEL_LAYOUT_I420 && h.color_range == 1 && h.separate_uv_delta_q);
+    EXPECT(h.film_grain_present && !h.super_res && !h.warped_motion && !h.dual_filter);
+    EXPECT(h.screen_content_tools == DAV1D_ADAPTIVE && h.force_integer_mv == DAV1D_ADAPTIVE);
 
     memset(&s, 0, sizeof(s));
     s.flags = V4L2_AV1_SEQUENCE_FLAG_USE_128X128_SUPERBLOCK | V4L2_AV1_SEQUENCE_FLAG_MONO_CHROME |
@@ -169,18 +163,15 @@ static void test_sequence(void)
     s.max_frame_width_minus_1 = 0xffff;
     s.max_frame_height_minus_1 = 0xffff;
     memset(&h, 0, sizeof(h));
-    CHECK(seq_roundtrip(&s, &h) == 0);
-    CHECK(h.hbd == 0 && h.max_width == 65536 && h.max_height == 65536 && h.sb128);
-    CHECK(h.layout == DAV1D_PIXEL_LAYOUT_I400 && h.super_res && h.warped_motion && h.dual_filter);
-    CHECK(h.intra_edge_filter && h.still_picture && !h.order_hint && !h.film_grain_present);
+    EXPECT(seq_roundtrip(&s, &h) == 0);
+    EXPECT(h.hbd == 0 && h.max_width == 65536 && h.max_height == 65536 && h.sb128);
+    EXPECT(h.layout == DAV1D_PIXEL_LAYOUT_I400 && h.super_res && h.warped_motion && h.dual_filter);
+    EXPECT(h.intra_edge_filter && h.still_picture && !h.order_hint && !h.film_grain_present);
 }
 
 int main(void)
 {
     test_bits();
     test_sequence();
-    if (fails)
-        return 1;
-    printf("av1-obu-unit: ok\n");
-    return 0;
+    return check_exit("av1-obu-unit", failures);
 }

@@ -4,16 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "codecs/av1/av1_state.h"
 
-static int fails;
-#define CHECK(c)                                                                               \
-    do {                                                                                       \
-        if (!(c)) {                                                                            \
-            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                       \
-            fails++;                                                                           \
-        }                                                                                      \
-    } while (0)
+static int failures;
 
 static void record(struct av1_state *s, uint32_t surf, uint32_t oh, uint8_t type,
                    const uint32_t map[8])
@@ -35,52 +29,52 @@ int main(void)
     av1_state_init(&s);
     for (int i = 0; i < 8; i++)
         empty[i] = AV1_INVALID_ID;
-    CHECK(av1_infer_prev_refresh(&s, empty, &sek) == -1);
+    EXPECT(av1_infer_prev_refresh(&s, empty, &sek) == -1);
     /* key frame into surface 10, refreshes all slots */
     record(&s, 10, 0, AV1_KEY_FRAME, empty);
     for (int i = 0; i < 8; i++)
         m[i] = 10;
-    CHECK(av1_infer_prev_refresh(&s, m, &sek) == 0xff && !sek);
+    EXPECT(av1_infer_prev_refresh(&s, m, &sek) == 0xff && !sek);
     /* inter frame into 11 that refreshed slots 0 and 3 */
     record(&s, 11, 1, AV1_INTER_FRAME, m);
     m[0] = 11;
     m[3] = 11;
-    CHECK(av1_infer_prev_refresh(&s, m, &sek) == 0x09 && !sek);
+    EXPECT(av1_infer_prev_refresh(&s, m, &sek) == 0x09 && !sek);
     /* non-reference frame (12): map unchanged -> 0 */
     record(&s, 12, 2, AV1_INTER_FRAME, m);
-    CHECK(av1_infer_prev_refresh(&s, m, &sek) == 0);
+    EXPECT(av1_infer_prev_refresh(&s, m, &sek) == 0);
     /* show_existing_frame of key frame 10 happened: all slots hold 10 */
     for (int i = 0; i < 8; i++)
         m[i] = 10;
-    CHECK(av1_infer_prev_refresh(&s, m, &sek) == 0 && sek);
+    EXPECT(av1_infer_prev_refresh(&s, m, &sek) == 0 && sek);
     /* lookup */
-    CHECK(av1_state_find(&s, 11) && av1_state_find(&s, 11)->order_hint == 1);
-    CHECK(!av1_state_find(&s, 99));
+    EXPECT(av1_state_find(&s, 11) && av1_state_find(&s, 11)->order_hint == 1);
+    EXPECT(!av1_state_find(&s, 99));
     /* table overflow keeps the newest */
     for (uint32_t i = 0; i < 2 * AV1_MAX_TRACKED; i++)
         record(&s, 100 + i, i & 0x7f, AV1_INTER_FRAME, m);
-    CHECK(av1_state_find(&s, 100 + 2 * AV1_MAX_TRACKED - 1));
-    CHECK(!av1_state_find(&s, 100));
+    EXPECT(av1_state_find(&s, 100 + 2 * AV1_MAX_TRACKED - 1));
+    EXPECT(!av1_state_find(&s, 100));
     /* get_relative_dist with 7 bits wraps */
-    CHECK(av1_relative_dist(1, 127, 7) == 2);
-    CHECK(av1_relative_dist(127, 1, 7) == -2);
-    CHECK(av1_relative_dist(5, 9, 0) == 0);
+    EXPECT(av1_relative_dist(1, 127, 7) == 2);
+    EXPECT(av1_relative_dist(127, 1, 7) == -2);
+    EXPECT(av1_relative_dist(5, 9, 0) == 0);
     /* skip mode: forward 4 (LAST), backward 8 (ALTREF) around 6 */
     {
         uint32_t h[7] = {4, 3, 2, 0, 8, 8, 8};
-        CHECK(av1_skip_mode_frames(false, true, 7, 6, h, smf) && smf[0] == 1 && smf[1] == 5);
-        CHECK(!av1_skip_mode_frames(false, false, 7, 6, h, smf));
-        CHECK(!av1_skip_mode_frames(true, true, 7, 6, h, smf));
+        EXPECT(av1_skip_mode_frames(false, true, 7, 6, h, smf) && smf[0] == 1 && smf[1] == 5);
+        EXPECT(!av1_skip_mode_frames(false, false, 7, 6, h, smf));
+        EXPECT(!av1_skip_mode_frames(true, true, 7, 6, h, smf));
     }
     /* only forward references: the two nearest */
     {
         uint32_t h[7] = {5, 4, 3, 2, 1, 1, 1};
-        CHECK(av1_skip_mode_frames(false, true, 7, 6, h, smf) && smf[0] == 1 && smf[1] == 2);
+        EXPECT(av1_skip_mode_frames(false, true, 7, 6, h, smf) && smf[0] == 1 && smf[1] == 2);
     }
     /* a single distinct forward hint: not allowed */
     {
         uint32_t h[7] = {5, 5, 5, 5, 5, 5, 5};
-        CHECK(!av1_skip_mode_frames(false, true, 7, 6, h, smf));
+        EXPECT(!av1_skip_mode_frames(false, true, 7, 6, h, smf));
     }
     /* device slot plan: a key frame everywhere, then frames into dead slots */
     {
@@ -90,16 +84,16 @@ int main(void)
         struct av1_surface_info k = {.surface = 50, .frame_type = AV1_KEY_FRAME};
         av1_state_init(&v);
         av1_vslots_plan(&v, empty, true, &pl);
-        CHECK(pl.refresh == 0xff && !pl.evicted);
+        EXPECT(pl.refresh == 0xff && !pl.evicted);
         av1_state_record(&v, &k);
         av1_vslots_commit(&v, &pl, 50);
         for (int i = 0; i < 8; i++)
             vm[i] = 50;
         /* inter frame 51: every device slot holds 50 (copies): one copy is reused */
         av1_vslots_plan(&v, vm, false, &pl);
-        CHECK(pl.vslot_of_real[3] >= 0 && pl.vslot_surface[pl.vslot_of_real[3]] == 50);
-        CHECK(pl.refresh && !(pl.refresh & (pl.refresh - 1)) && !pl.evicted);
-        CHECK(!(pl.refresh & 1)); /* slot 0 keeps the first copy */
+        EXPECT(pl.vslot_of_real[3] >= 0 && pl.vslot_surface[pl.vslot_of_real[3]] == 50);
+        EXPECT(pl.refresh && !(pl.refresh & (pl.refresh - 1)) && !pl.evicted);
+        EXPECT(!(pl.refresh & 1)); /* slot 0 keeps the first copy */
         {
             struct av1_surface_info in = {.surface = 51, .frame_type = AV1_INTER_FRAME};
             av1_state_record(&v, &in);
@@ -108,8 +102,8 @@ int main(void)
         /* the stream put 51 into VA slot 2; 50 stays elsewhere */
         vm[2] = 51;
         av1_vslots_plan(&v, vm, false, &pl);
-        CHECK(pl.vslot_of_real[2] >= 0 && pl.vslot_surface[pl.vslot_of_real[2]] == 51);
-        CHECK(pl.vslot_of_real[0] >= 0 && pl.vslot_surface[pl.vslot_of_real[0]] == 50);
+        EXPECT(pl.vslot_of_real[2] >= 0 && pl.vslot_surface[pl.vslot_of_real[2]] == 51);
+        EXPECT(pl.vslot_of_real[0] >= 0 && pl.vslot_surface[pl.vslot_of_real[0]] == 50);
         /* surface 51 decoded again (new frame): its old device slot is dead */
         {
             struct av1_surface_info in = {.surface = 51, .frame_type = AV1_INTER_FRAME};
@@ -117,8 +111,8 @@ int main(void)
         }
         av1_vslots_plan(&v, vm, false, &pl);
         /* its old device slot is dead: the frame is named in a free one, not stored there */
-        CHECK(pl.vslot_of_real[2] >= 0 && (pl.relocated & (1u << pl.vslot_of_real[2])));
-        CHECK(!(pl.refresh & pl.relocated));
+        EXPECT(pl.vslot_of_real[2] >= 0 && (pl.relocated & (1u << pl.vslot_of_real[2])));
+        EXPECT(!(pl.refresh & pl.relocated));
         /* 8 distinct live frames: the least recently decoded one is dropped */
         av1_state_init(&v);
         for (uint32_t i = 0; i < 8; i++) {
@@ -128,13 +122,13 @@ int main(void)
             for (int j = 0; j < 8; j++)
                 m1[j] = j < (int)i ? 60 + (uint32_t)j : AV1_INVALID_ID;
             av1_vslots_plan(&v, m1, false, &p1);
-            CHECK(!p1.evicted);
+            EXPECT(!p1.evicted);
             av1_state_record(&v, &in);
             av1_vslots_commit(&v, &p1, 60 + i);
             vm[i] = 60 + i;
         }
         av1_vslots_plan(&v, vm, false, &pl);
-        CHECK(pl.evicted && pl.vslot_surface[__builtin_ctz(pl.refresh)] == 60);
+        EXPECT(pl.evicted && pl.vslot_surface[__builtin_ctz(pl.refresh)] == 60);
         {
             /* 68 took 60's device slot; the stream replaced 61 instead: 60 is named again
              * in 61's (now dead) device slot */
@@ -147,12 +141,9 @@ int main(void)
             av1_vslots_commit(&v, &pl, 68);
             vm[1] = 68;
             av1_vslots_plan(&v, vm, false, &pl);
-            CHECK(pl.relocated == (1u << slot61) && pl.vslot_of_real[0] == slot61);
-            CHECK(pl.vslot_surface[pl.vslot_of_real[1]] == 68);
+            EXPECT(pl.relocated == (1u << slot61) && pl.vslot_of_real[0] == slot61);
+            EXPECT(pl.vslot_surface[pl.vslot_of_real[1]] == 68);
         }
     }
-    if (fails)
-        return 1;
-    printf("av1-state-unit: ok\n");
-    return 0;
+    return check_exit("av1-state-unit", failures);
 }

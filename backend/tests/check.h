@@ -1,6 +1,6 @@
 /* Shared check macros of the backend's C tests (simdev/tests/check.h is simdev's). A failed
  * check prints where it is, the condition and a message, counts one failure, and the test
- * goes on; main returns check_exit(). */
+ * goes on; main returns check_exit(). CHECK and EXPECT count in the test's `failures`. */
 #ifndef VAREQ_BACKEND_TEST_CHECK_H
 #define VAREQ_BACKEND_TEST_CHECK_H
 
@@ -19,6 +19,15 @@
 
 /* In a test that defines its count as `failures`. */
 #define CHECK(cond, ...) CHECK_COUNT(failures, cond, __VA_ARGS__)
+
+/* A check whose condition is its own message. */
+#define EXPECT(cond)                                                                       \
+    do {                                                                                   \
+        if (!(cond)) {                                                                     \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                \
+            failures++;                                                                    \
+        }                                                                                  \
+    } while (0)
 
 /* The end of a test: "<name>: N failure(s)" or "<name>: all checks passed" on stderr; the
  * exit status (1 when a check failed). */

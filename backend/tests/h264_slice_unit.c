@@ -5,17 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "h264_bitreader.h"
 #include "h264_slice.h"
 
 static int failures;
-#define EXPECT(c)                                                                          \
-    do {                                                                                   \
-        if (!(c)) {                                                                        \
-            fprintf(stderr, "%s:%d: FAILED %s\n", __FILE__, __LINE__, #c);                \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
 
 /* minimal bit writer (RBSP) */
 struct bw { uint8_t b[256]; size_t n; };
@@ -93,7 +87,7 @@ int main(void)
            h.slice_beta_offset_div2 == -1);
     EXPECT(h.header_bit_size == hdr_bits);
 
-    /* every truncation of the header fails cleanly */
+    /* every truncation of the header failures cleanly */
     for (size_t len = 0; len < 1 + hdr_bits / 8; len++)
         EXPECT(h264_parse_slice_header(nal, len, &ps, &h, err, sizeof(err)) == -EINVAL);
     EXPECT(h264_parse_slice_header(NULL, 10, &ps, &h, err, sizeof(err)) == -EINVAL);
@@ -153,9 +147,5 @@ int main(void)
     nal[0] = 0x05; /* IDR with nal_ref_idc 0 */
     EXPECT(h264_parse_slice_header(nal, n, &ps, &h, err, sizeof(err)) == -EINVAL);
 
-    if (failures)
-        fprintf(stderr, "%d failures\n", failures);
-    else
-        printf("h264-slice-unit: ok\n");
-    return failures ? 1 : 0;
+    return check_exit("h264-slice-unit", failures);
 }

@@ -6,18 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "sim_vp9_headers.h"
 #include "vp9_parser.h"
 #include "vp9_probmap.h"
 
 static int failures;
-#define CHECK(cond)                                                                      \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);     \
-            failures++;                                                                  \
-        }                                                                                \
-    } while (0)
 
 /* vpxenc --good --cq-level=30 of testsrc2 64x48: keyframe (headers + 1 tile byte) and the
  * following inter frame. Reference values cross-checked with libvpx's
@@ -57,37 +51,37 @@ static void test_tiny_stream(void)
     struct vp9_frame_hdr h;
     char err[128];
     vp9_parser_init(&st);
-    CHECK(vp9_parse_frame(&st, tiny_key, sizeof(tiny_key), &h, err, sizeof(err)) == 0);
-    CHECK(!h.show_existing_frame);
-    CHECK(h.frame.flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME);
-    CHECK(h.frame.flags & V4L2_VP9_FRAME_FLAG_SHOW_FRAME);
-    CHECK(h.frame.flags & V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING);
-    CHECK(h.frame.flags & V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING);
-    CHECK(h.frame.profile == 0 && h.frame.bit_depth == 8);
-    CHECK(h.frame.frame_width_minus_1 == 63 && h.frame.frame_height_minus_1 == 47);
-    CHECK(h.frame.render_width_minus_1 == 63 && h.frame.render_height_minus_1 == 47);
-    CHECK(h.refresh_frame_flags == 0xff);
-    CHECK(h.frame.quant.base_q_idx == 7);
-    CHECK(h.frame.uncompressed_header_size == 18);
-    CHECK(h.frame.compressed_header_size == 97);
-    CHECK(h.hdr.tx_mode == V4L2_VP9_TX_MODE_ALLOW_32X32);
-    CHECK(h.frame.lf.ref_deltas[0] == 1 && h.frame.lf.ref_deltas[2] == -1 &&
+    EXPECT(vp9_parse_frame(&st, tiny_key, sizeof(tiny_key), &h, err, sizeof(err)) == 0);
+    EXPECT(!h.show_existing_frame);
+    EXPECT(h.frame.flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME);
+    EXPECT(h.frame.flags & V4L2_VP9_FRAME_FLAG_SHOW_FRAME);
+    EXPECT(h.frame.flags & V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING);
+    EXPECT(h.frame.flags & V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING);
+    EXPECT(h.frame.profile == 0 && h.frame.bit_depth == 8);
+    EXPECT(h.frame.frame_width_minus_1 == 63 && h.frame.frame_height_minus_1 == 47);
+    EXPECT(h.frame.render_width_minus_1 == 63 && h.frame.render_height_minus_1 == 47);
+    EXPECT(h.refresh_frame_flags == 0xff);
+    EXPECT(h.frame.quant.base_q_idx == 7);
+    EXPECT(h.frame.uncompressed_header_size == 18);
+    EXPECT(h.frame.compressed_header_size == 97);
+    EXPECT(h.hdr.tx_mode == V4L2_VP9_TX_MODE_ALLOW_32X32);
+    EXPECT(h.frame.lf.ref_deltas[0] == 1 && h.frame.lf.ref_deltas[2] == -1 &&
           h.frame.lf.ref_deltas[3] == -1);
-    CHECK(st.slot_width[5] == 64 && st.slot_height[5] == 48);
+    EXPECT(st.slot_width[5] == 64 && st.slot_height[5] == 48);
 
-    CHECK(vp9_parse_frame(&st, tiny_inter, sizeof(tiny_inter), &h, err, sizeof(err)) == 0);
-    CHECK(!(h.frame.flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME));
-    CHECK(h.frame.quant.base_q_idx == 120);
-    CHECK(h.refresh_frame_flags == 0x01);
-    CHECK(h.ref_frame_idx[0] == 0 && h.ref_frame_idx[1] == 1 && h.ref_frame_idx[2] == 2);
-    CHECK(h.frame.frame_width_minus_1 == 63 && h.frame.frame_height_minus_1 == 47);
-    CHECK(h.frame.uncompressed_header_size == 10 && h.frame.compressed_header_size == 3);
-    CHECK(h.frame.reference_mode == V4L2_VP9_REFERENCE_MODE_SINGLE_REFERENCE);
+    EXPECT(vp9_parse_frame(&st, tiny_inter, sizeof(tiny_inter), &h, err, sizeof(err)) == 0);
+    EXPECT(!(h.frame.flags & V4L2_VP9_FRAME_FLAG_KEY_FRAME));
+    EXPECT(h.frame.quant.base_q_idx == 120);
+    EXPECT(h.refresh_frame_flags == 0x01);
+    EXPECT(h.ref_frame_idx[0] == 0 && h.ref_frame_idx[1] == 1 && h.ref_frame_idx[2] == 2);
+    EXPECT(h.frame.frame_width_minus_1 == 63 && h.frame.frame_height_minus_1 == 47);
+    EXPECT(h.frame.uncompressed_header_size == 10 && h.frame.compressed_header_size == 3);
+    EXPECT(h.frame.reference_mode == V4L2_VP9_REFERENCE_MODE_SINGLE_REFERENCE);
 
     /* an inter frame before any keyframe is rejected */
     struct vp9_parser_state fresh;
     vp9_parser_init(&fresh);
-    CHECK(vp9_parse_frame(&fresh, tiny_inter, sizeof(tiny_inter), &h, err, sizeof(err)) < 0);
+    EXPECT(vp9_parse_frame(&fresh, tiny_inter, sizeof(tiny_inter), &h, err, sizeof(err)) < 0);
 }
 
 /* every truncation and every single-bit flip of the headers: no crash, and on error
@@ -101,9 +95,9 @@ static void test_truncation_and_flips(void)
         vp9_parser_init(&st);
         before = st;
         int r = vp9_parse_frame(&st, tiny_key, n, &h, err, sizeof(err));
-        CHECK(r < 0);
-        CHECK(err[0] != '\0');
-        CHECK(memcmp(&st, &before, sizeof(st)) == 0);
+        EXPECT(r < 0);
+        EXPECT(err[0] != '\0');
+        EXPECT(memcmp(&st, &before, sizeof(st)) == 0);
     }
     uint8_t buf[sizeof(tiny_key)];
     for (size_t bit = 0; bit < 8 * sizeof(buf); bit++) {
@@ -112,7 +106,7 @@ static void test_truncation_and_flips(void)
         vp9_parser_init(&st);
         before = st;
         if (vp9_parse_frame(&st, buf, sizeof(buf), &h, err, sizeof(err)) < 0)
-            CHECK(memcmp(&st, &before, sizeof(st)) == 0);
+            EXPECT(memcmp(&st, &before, sizeof(st)) == 0);
     }
 }
 
@@ -124,25 +118,25 @@ static void test_malformed(void)
     uint8_t buf[sizeof(tiny_key)];
 
     vp9_parser_init(&st);
-    CHECK(vp9_parse_frame(&st, NULL, 0, &h, err, sizeof(err)) < 0);
+    EXPECT(vp9_parse_frame(&st, NULL, 0, &h, err, sizeof(err)) < 0);
     /* bad frame marker */
     memcpy(buf, tiny_key, sizeof(buf));
     buf[0] = (uint8_t)((buf[0] & 0x3f) | 0x40);
-    CHECK(vp9_parse_frame(&st, buf, sizeof(buf), &h, err, sizeof(err)) == -EINVAL);
-    CHECK(strstr(err, "marker") != NULL);
+    EXPECT(vp9_parse_frame(&st, buf, sizeof(buf), &h, err, sizeof(err)) == -EINVAL);
+    EXPECT(strstr(err, "marker") != NULL);
     /* bad sync code */
     memcpy(buf, tiny_key, sizeof(buf));
     buf[2] ^= 0x10;
-    CHECK(vp9_parse_frame(&st, buf, sizeof(buf), &h, err, sizeof(err)) == -EINVAL);
-    CHECK(strstr(err, "sync") != NULL);
+    EXPECT(vp9_parse_frame(&st, buf, sizeof(buf), &h, err, sizeof(err)) == -EINVAL);
+    EXPECT(strstr(err, "sync") != NULL);
     /* profile 3 with the reserved bit set: 10 1 1 1 ... */
     struct bw w = { { 0 }, 0 };
     put(&w, 2, 2);
     put(&w, 1, 1);
     put(&w, 1, 1);
     put(&w, 1, 1);
-    CHECK(vp9_parse_frame(&st, w.b, sizeof(w.b), &h, err, sizeof(err)) == -EINVAL);
-    CHECK(strstr(err, "reserved") != NULL);
+    EXPECT(vp9_parse_frame(&st, w.b, sizeof(w.b), &h, err, sizeof(err)) == -EINVAL);
+    EXPECT(strstr(err, "reserved") != NULL);
     /* hand-made 16x16 keyframe with header_size_in_bytes = 0 */
     memset(&w, 0, sizeof(w));
     put(&w, 2, 2);          /* frame marker */
@@ -169,12 +163,12 @@ static void test_malformed(void)
     put(&w, 0, 1);          /* tile rows */
     size_t size_pos = w.pos;
     put(&w, 0, 16);         /* header_size_in_bytes = 0 */
-    CHECK(vp9_parse_frame(&st, w.b, sizeof(w.b), &h, err, sizeof(err)) == -EINVAL);
-    CHECK(strstr(err, "size") != NULL);
+    EXPECT(vp9_parse_frame(&st, w.b, sizeof(w.b), &h, err, sizeof(err)) == -EINVAL);
+    EXPECT(strstr(err, "size") != NULL);
     /* the same header claiming a compressed header larger than the data */
     w.pos = size_pos;
     put(&w, 0xffff, 16);
-    CHECK(vp9_parse_frame(&st, w.b, sizeof(w.b), &h, err, sizeof(err)) == -ENODATA);
+    EXPECT(vp9_parse_frame(&st, w.b, sizeof(w.b), &h, err, sizeof(err)) == -ENODATA);
     /* a compressed header whose marker bit is 1 (first byte 0xff) */
     w.pos = size_pos;
     for (int i = 0; i < 16; i++)
@@ -182,8 +176,8 @@ static void test_malformed(void)
     put(&w, 4, 16);
     size_t hdr_bytes = (w.pos + 7) >> 3;
     memset(w.b + hdr_bytes, 0xff, 4);
-    CHECK(vp9_parse_frame(&st, w.b, hdr_bytes + 5, &h, err, sizeof(err)) == -EINVAL);
-    CHECK(!st.have_keyframe);
+    EXPECT(vp9_parse_frame(&st, w.b, hdr_bytes + 5, &h, err, sizeof(err)) == -EINVAL);
+    EXPECT(!st.have_keyframe);
 }
 
 /* parse(write(control)) == control, with simdev's header writers */
@@ -237,9 +231,9 @@ static void test_inverse(void)
     struct sim_vp9_slots slots = { { 0, 1, 2 }, 1 };
     uint8_t comp[SIM_VP9_COMP_MAX], unc[SIM_VP9_UNCOMP_MAX];
     size_t cl = 0, ul = 0;
-    CHECK(sim_vp9_check_frame(&f, err, sizeof(err)) == 0);
-    CHECK(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) == 0);
-    CHECK(sim_vp9_write_uncompressed(&f, &slots, cl, unc, sizeof(unc), &ul, err,
+    EXPECT(sim_vp9_check_frame(&f, err, sizeof(err)) == 0);
+    EXPECT(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) == 0);
+    EXPECT(sim_vp9_write_uncompressed(&f, &slots, cl, unc, sizeof(unc), &ul, err,
                                      sizeof(err)) == 0);
     uint8_t *frame = calloc(1, ul + cl + 4);
     if (!frame)
@@ -250,15 +244,15 @@ static void test_inverse(void)
     struct vp9_frame_hdr h;
     vp9_parser_init(&st);
     int r = vp9_parse_frame(&st, frame, ul + cl + 4, &h, err, sizeof(err));
-    CHECK(r == 0);
+    EXPECT(r == 0);
     if (r == 0) {
         struct v4l2_ctrl_vp9_frame g = h.frame;
-        CHECK(g.uncompressed_header_size == ul && g.compressed_header_size == cl);
+        EXPECT(g.uncompressed_header_size == ul && g.compressed_header_size == cl);
         g.uncompressed_header_size = f.uncompressed_header_size;
         g.compressed_header_size = f.compressed_header_size;
         /* a keyframe resets the deltas before the coded update: same values expected */
-        CHECK(memcmp(&g, &f, sizeof(f)) == 0);
-        CHECK(memcmp(&h.hdr, &c, sizeof(c)) == 0);
+        EXPECT(memcmp(&g, &f, sizeof(f)) == 0);
+        EXPECT(memcmp(&h.hdr, &c, sizeof(c)) == 0);
     }
     /* an inter frame with compound prediction and mv updates */
     f.flags = V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING | V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING |
@@ -284,9 +278,9 @@ static void test_inverse(void)
     c.mv.joint[1] = 0x81;
     c.mv.class0_fr[1][1][2] = 0x03;
     c.mv.hp[1] = 0xff;
-    CHECK(sim_vp9_check_frame(&f, err, sizeof(err)) == 0);
-    CHECK(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) == 0);
-    CHECK(sim_vp9_write_uncompressed(&f, &slots, cl, unc, sizeof(unc), &ul, err,
+    EXPECT(sim_vp9_check_frame(&f, err, sizeof(err)) == 0);
+    EXPECT(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) == 0);
+    EXPECT(sim_vp9_write_uncompressed(&f, &slots, cl, unc, sizeof(unc), &ul, err,
                                      sizeof(err)) == 0);
     free(frame);
     frame = calloc(1, ul + cl + 4);
@@ -295,36 +289,36 @@ static void test_inverse(void)
     memcpy(frame, unc, ul);
     memcpy(frame + ul, comp, cl);
     r = vp9_parse_frame(&st, frame, ul + cl + 4, &h, err, sizeof(err));
-    CHECK(r == 0);
+    EXPECT(r == 0);
     if (r == 0) {
         struct v4l2_ctrl_vp9_frame g = h.frame;
         g.uncompressed_header_size = f.uncompressed_header_size;
         g.compressed_header_size = f.compressed_header_size;
-        CHECK(memcmp(&g, &f, sizeof(f)) == 0);
-        CHECK(memcmp(&h.hdr, &c, sizeof(c)) == 0);
-        CHECK(h.refresh_frame_flags == 1);
+        EXPECT(memcmp(&g, &f, sizeof(f)) == 0);
+        EXPECT(memcmp(&h.hdr, &c, sizeof(c)) == 0);
+        EXPECT(h.refresh_frame_flags == 1);
     }
     free(frame);
     /* values the bitstream cannot carry are rejected by the writer */
     c.uv_mode[0][0] = 5;
-    CHECK(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) < 0);
+    EXPECT(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) < 0);
     c.uv_mode[0][0] = 0;
     c.mv.sign[0] = 0x80;
-    CHECK(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) < 0);
+    EXPECT(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) < 0);
     c.mv.sign[0] = 0;
     c.coef[3][0][0][0][0][0] = 5; /* tx 32x32 not allowed by ALLOW_16X16 */
-    CHECK(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) < 0);
+    EXPECT(sim_vp9_write_compressed(&f, &c, comp, sizeof(comp), &cl, err, sizeof(err)) < 0);
     f.ref_frame_sign_bias = 0;
-    CHECK(sim_vp9_check_frame(&f, err, sizeof(err)) < 0); /* compound with equal biases */
+    EXPECT(sim_vp9_check_frame(&f, err, sizeof(err)) < 0); /* compound with equal biases */
 }
 
 static void test_inv_map(void)
 {
     for (unsigned i = 0; i < 254; i++)
-        CHECK(sim_vp9_inv_map_index(vp9_inv_map(i)) == (int)i);
-    CHECK(vp9_inv_map(254) == 253 && sim_vp9_inv_map_index(253) == 253);
-    CHECK(vp9_inv_map(0) == 7 && vp9_inv_map(19) == 254 && vp9_inv_map(20) == 1);
-    CHECK(sim_vp9_inv_map_index(0) < 0 && sim_vp9_inv_map_index(255) < 0);
+        EXPECT(sim_vp9_inv_map_index(vp9_inv_map(i)) == (int)i);
+    EXPECT(vp9_inv_map(254) == 253 && sim_vp9_inv_map_index(253) == 253);
+    EXPECT(vp9_inv_map(0) == 7 && vp9_inv_map(19) == 254 && vp9_inv_map(20) == 1);
+    EXPECT(sim_vp9_inv_map_index(0) < 0 && sim_vp9_inv_map_index(255) < 0);
 }
 
 int main(void)
@@ -334,10 +328,5 @@ int main(void)
     test_malformed();
     test_inverse();
     test_inv_map();
-    if (failures) {
-        fprintf(stderr, "vp9-parser-unit: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("vp9-parser-unit: all checks passed\n");
-    return 0;
+    return check_exit("vp9-parser-unit", failures);
 }

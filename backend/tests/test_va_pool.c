@@ -875,12 +875,8 @@ int main(int argc, char **argv)
     driver_path = argv[1];
     mode = argv[2];
     /* optional codec (default VP9): vp8 runs the pool, export and resize modes on VP8 */
-    if (argc > 3 && !strcmp(argv[3], "vp8"))
-        vc_set_codec(VC_VP8);
-    else if (argc > 3 && strcmp(argv[3], "vp9")) {
-        fprintf(stderr, "unknown codec %s (vp8, vp9)\n", argv[3]);
+    if (!vc_codec_arg(argc > 3 ? argv[3] : NULL))
         return 2;
-    }
     setenv("VAREQ_DEVICE", "sim", 0);
     if (!strcmp(mode, "hold")) {
         setenv("VAREQ_POOL_POLICY", "decoupled", 1);

@@ -25,6 +25,17 @@ enum vc_codec vc_get_codec(void)
     return vc_codec;
 }
 
+bool vc_codec_arg(const char *name)
+{
+    if (name && !strcmp(name, "vp8"))
+        vc_set_codec(VC_VP8);
+    else if (name && strcmp(name, "vp9")) {
+        fprintf(stderr, "unknown codec %s (vp8, vp9)\n", name);
+        return false;
+    }
+    return true;
+}
+
 typedef VAStatus (*init_fn)(VADriverContextP);
 
 int vc_open(struct vc_driver *d, const char *path)

@@ -43,6 +43,9 @@ struct vc_stream {
 enum vc_codec { VC_VP9, VC_VP8 };
 void vc_set_codec(enum vc_codec c);
 enum vc_codec vc_get_codec(void);
+/* A test program's optional codec argument (NULL or "vp9": VP9, "vp8": VP8) given to
+ * vc_set_codec; false, with a message, for another name. */
+bool vc_codec_arg(const char *name);
 
 /* n frames at w x h (keyframe every kf_dist), content depends on seed. Appends to s. */
 int vc_encode(struct vc_stream *s, unsigned w, unsigned h, int n, int kf_dist, int seed);

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "ivf.h"
 #include "sim_vp8.h"
 #include "vp8_parser.h"
-#include "vp9_ivf.h"
 
 static int failures;
 
@@ -48,14 +48,14 @@ int main(int argc, char **argv)
           "first partition larger than the frame accepted");
 
     /* a real keyframe: known answers, then every truncation and random corruption */
-    struct vp9_ivf ivf;
-    if (vp9_ivf_open(&ivf, argv[1], err, sizeof(err)) < 0) {
+    struct ivf_file ivf;
+    if (ivf_open(&ivf, argv[1], err, sizeof(err)) < 0) {
         fprintf(stderr, "%s: %s\n", argv[1], err);
         return 2;
     }
     const uint8_t *data;
     size_t size;
-    CHECK(vp9_ivf_next(&ivf, &data, &size) == 1, "no first frame");
+    CHECK(ivf_next(&ivf, &data, &size) == 1, "no first frame");
     vp8_parser_init(&st);
     int r = vp8_parse_frame(&st, data, size, &fi, err, sizeof(err));
     CHECK(r == 0, "first frame: %s", err);
@@ -108,17 +108,17 @@ int main(int argc, char **argv)
         sim_vp8_decode(e, &fi.ctrl, copy, size, NULL, &dst, err, sizeof(err));
     }
     /* a missing reference fails an inter frame cleanly */
-    if (vp9_ivf_next(&ivf, &data, &size) == 1) {
+    if (ivf_next(&ivf, &data, &size) == 1) {
         vp8_parser_init(&st);
         const uint8_t *k0;
         size_t k0s;
-        vp9_ivf_close(&ivf);
-        vp9_ivf_open(&ivf, argv[1], err, sizeof(err));
-        vp9_ivf_next(&ivf, &k0, &k0s);
+        ivf_close(&ivf);
+        ivf_open(&ivf, argv[1], err, sizeof(err));
+        ivf_next(&ivf, &k0, &k0s);
         vp8_parse_frame(&st, k0, k0s, &fi, err, sizeof(err));
         CHECK(sim_vp8_decode(e, &fi.ctrl, k0, k0s, NULL, &dst, err, sizeof(err)) == 0,
               "keyframe: %s", err);
-        vp9_ivf_next(&ivf, &data, &size);
+        ivf_next(&ivf, &data, &size);
         if (vp8_parse_frame(&st, data, size, &fi, err, sizeof(err)) == 0 && !fi.key) {
             const struct sim_vp8_pic *none[3] = {NULL, NULL, NULL};
             CHECK(sim_vp8_decode(e, &fi.ctrl, data, size, none, &dst, err, sizeof(err)) < 0,
@@ -128,6 +128,6 @@ int main(int argc, char **argv)
     sim_vp8_destroy(e);
     free(pic);
     free(copy);
-    vp9_ivf_close(&ivf);
+    ivf_close(&ivf);
     return check_exit("vp8-parser-unit", failures);
 }

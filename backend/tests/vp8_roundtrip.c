@@ -21,10 +21,10 @@
 #include <vpx/vp8dx.h>
 #include <vpx/vpx_decoder.h>
 
+#include "ivf.h"
+#include "md5.h"
 #include "sim_vp8.h"
 #include "vp8_parser.h"
-#include "vp9_ivf.h"
-#include "vp9_md5.h"
 
 struct pic {
     struct sim_vp8_pic p;
@@ -70,33 +70,33 @@ static void pic_set(struct pic **slot, struct pic *p)
 
 static void md5_nv12(const struct sim_vp8_pic *p, char hex[33])
 {
-    struct vp9_md5 m;
+    struct md5_ctx m;
     uint8_t d[16];
-    vp9_md5_init(&m);
+    md5_init(&m);
     for (unsigned y = 0; y < p->height; y++)
-        vp9_md5_update(&m, p->y.data + (size_t)y * p->y.bytesperline, p->width);
+        md5_update(&m, p->y.data + (size_t)y * p->y.bytesperline, p->width);
     for (int c = 0; c < 2; c++)
         for (unsigned y = 0; y < (p->height + 1) / 2; y++) {
             const uint8_t *row = p->uv.data + (size_t)y * p->uv.bytesperline;
             for (unsigned x = 0; x < (p->width + 1) / 2; x++)
-                vp9_md5_update(&m, row + 2 * x + c, 1);
+                md5_update(&m, row + 2 * x + c, 1);
         }
-    vp9_md5_final(&m, d);
-    vp9_md5_hex(d, hex);
+    md5_final(&m, d);
+    md5_hex(d, hex);
 }
 
 static void md5_img(const vpx_image_t *img, char hex[33])
 {
-    struct vp9_md5 m;
+    struct md5_ctx m;
     uint8_t d[16];
-    vp9_md5_init(&m);
+    md5_init(&m);
     for (int pl = 0; pl < 3; pl++) {
         unsigned w = pl ? (img->d_w + 1) / 2 : img->d_w, h = pl ? (img->d_h + 1) / 2 : img->d_h;
         for (unsigned y = 0; y < h; y++)
-            vp9_md5_update(&m, img->planes[pl] + (size_t)y * img->stride[pl], w);
+            md5_update(&m, img->planes[pl] + (size_t)y * img->stride[pl], w);
     }
-    vp9_md5_final(&m, d);
-    vp9_md5_hex(d, hex);
+    md5_final(&m, d);
+    md5_hex(d, hex);
 }
 
 /* A control mutation for the sensitivity run: returns false when it does not apply. */
@@ -112,10 +112,10 @@ struct run_result {
 static int run_file(const char *path, bool verbose, mutate_fn mutate, char (**md5s)[33],
                     unsigned *n_md5, struct run_result *res)
 {
-    struct vp9_ivf ivf;
+    struct ivf_file ivf;
     char err[200];
     memset(res, 0, sizeof(*res));
-    if (vp9_ivf_open(&ivf, path, err, sizeof(err)) < 0) {
+    if (ivf_open(&ivf, path, err, sizeof(err)) < 0) {
         fprintf(stderr, "%s: %s\n", path, err);
         return -1;
     }
@@ -130,7 +130,7 @@ static int run_file(const char *path, bool verbose, mutate_fn mutate, char (**md
         fprintf(stderr, "out of memory\n");
         free(ps);
         sim_vp8_destroy(eng);
-        vp9_ivf_close(&ivf);
+        ivf_close(&ivf);
         return -1;
     }
     vp8_parser_init(ps);
@@ -138,7 +138,7 @@ static int run_file(const char *path, bool verbose, mutate_fn mutate, char (**md
     size_t size;
     uint64_t ts = 0;
     int rr;
-    while ((rr = vp9_ivf_next(&ivf, &data, &size)) == 1) {
+    while ((rr = ivf_next(&ivf, &data, &size)) == 1) {
         struct vp8_frame_info fi;
         unsigned idx = res->frames++;
         ts += 1000;
@@ -240,7 +240,7 @@ static int run_file(const char *path, bool verbose, mutate_fn mutate, char (**md
         vpx_codec_destroy(&ref);
     sim_vp8_destroy(eng);
     free(ps);
-    vp9_ivf_close(&ivf);
+    ivf_close(&ivf);
     return rr < 0 ? -1 : 0;
 }
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ivf.h"
 #include "sim_vp9_headers.h"
-#include "vp9_ivf.h"
 #include "vp9_parser.h"
 #include "vp9_superframe.h"
 
@@ -26,13 +26,13 @@ static int put_frame(FILE *o, const uint8_t *d, size_t n, uint64_t pts)
 
 int main(int argc, char **argv)
 {
-    struct vp9_ivf ivf;
+    struct ivf_file ivf;
     char err[256];
     if (argc != 3) {
         fprintf(stderr, "usage: vp9-make-intra-only IN.ivf OUT.ivf\n");
         return 2;
     }
-    if (vp9_ivf_open(&ivf, argv[1], err, sizeof(err)) < 0) {
+    if (ivf_open(&ivf, argv[1], err, sizeof(err)) < 0) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
     uint64_t pts = 0;
     unsigned keys = 0, converted = 0;
     uint8_t *buf = NULL;
-    while (vp9_ivf_next(&ivf, &data, &size) > 0) {
+    while (ivf_next(&ivf, &data, &size) > 0) {
         size_t offs[VP9_MAX_SUPERFRAME_FRAMES], sizes[VP9_MAX_SUPERFRAME_FRAMES];
         int nf = vp9_superframe_split(data, size, offs, sizes);
         struct vp9_frame_hdr h;
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
     }
     free(buf);
     fclose(o);
-    vp9_ivf_close(&ivf);
+    ivf_close(&ivf);
     printf("%s: %u keyframe(s) rewritten as intra-only + show_existing_frame\n", argv[2],
            converted);
     return converted ? 0 : 1;

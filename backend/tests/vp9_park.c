@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ivf.h"
 #include "va_client.h"
-#include "vp9_ivf.h"
 #include "vp9_superframe.h"
 
 #define N_SURF 12
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 {
     struct vc_driver drv;
     struct vc_dec d;
-    struct vp9_ivf ivf;
+    struct ivf_file ivf;
     const uint8_t *data;
     size_t size;
     char err[256];
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: vp9-park DRIVER.so STREAM.ivf [--keyframe-sizes]\n");
         return 2;
     }
-    if (vp9_ivf_open(&ivf, argv[2], err, sizeof(err)) < 0) {
+    if (ivf_open(&ivf, argv[2], err, sizeof(err)) < 0) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot open the driver or create the first context\n");
         return 2;
     }
-    while ((r = vp9_ivf_next(&ivf, &data, &size)) > 0) {
+    while ((r = ivf_next(&ivf, &data, &size)) > 0) {
         size_t offs[VP9_MAX_SUPERFRAME_FRAMES], sizes[VP9_MAX_SUPERFRAME_FRAMES];
         struct vp9_parser_state peek = d.ps;
         struct vp9_frame_hdr h;
@@ -176,7 +176,7 @@ int main(int argc, char **argv)
     drv.vt.vaDestroyConfig(&drv.ctx, d.cfg);
     vpx_codec_destroy(&d.ref);
     vc_close(&drv);
-    vp9_ivf_close(&ivf);
+    ivf_close(&ivf);
     unlink(stats);
     return check_exit("vp9-park", vc_failures);
 }

@@ -19,9 +19,9 @@
 #include <vpx/vp8dx.h>
 #include <vpx/vpx_decoder.h>
 
+#include "ivf.h"
+#include "md5.h"
 #include "sim_vp9.h"
-#include "vp9_ivf.h"
-#include "vp9_md5.h"
 #include "vp9_parser.h"
 #include "vp9_superframe.h"
 
@@ -100,14 +100,14 @@ static void model_reset(struct model *m)
  * (value >> 6), like libvpx's 16-bit images. */
 static void md5_nv12(const struct sim_picture *p, char hex[33])
 {
-    struct vp9_md5 m;
+    struct md5_ctx m;
     uint8_t d[16];
     size_t sb = p->fourcc == V4L2_PIX_FMT_P010 ? 2 : 1;
     uint32_t cw = (p->width + 1) / 2, ch = (p->height + 1) / 2;
     uint8_t *row = malloc((size_t)(p->width + 1) * sb);
     if (!row)
         abort();
-    vp9_md5_init(&m);
+    md5_init(&m);
     for (uint32_t y = 0; y < p->height; y++) {
         const uint8_t *s = p->plane[0].data + (size_t)y * p->plane[0].bytesperline;
         for (uint32_t x = 0; x < p->width; x++) {
@@ -119,7 +119,7 @@ static void md5_nv12(const struct sim_picture *p, char hex[33])
                 row[2 * x + 1] = (uint8_t)(v >> 8);
             }
         }
-        vp9_md5_update(&m, row, p->width * sb);
+        md5_update(&m, row, p->width * sb);
     }
     for (int c = 0; c < 2; c++)
         for (uint32_t y = 0; y < ch; y++) {
@@ -134,27 +134,27 @@ static void md5_nv12(const struct sim_picture *p, char hex[33])
                     row[2 * x + 1] = (uint8_t)(v >> 8);
                 }
             }
-            vp9_md5_update(&m, row, cw * sb);
+            md5_update(&m, row, cw * sb);
         }
     free(row);
-    vp9_md5_final(&m, d);
-    vp9_md5_hex(d, hex);
+    md5_final(&m, d);
+    md5_hex(d, hex);
 }
 
 static void md5_img(const vpx_image_t *img, char hex[33])
 {
-    struct vp9_md5 m;
+    struct md5_ctx m;
     uint8_t d[16];
     size_t sb = (img->fmt & VPX_IMG_FMT_HIGHBITDEPTH) ? 2 : 1;
-    vp9_md5_init(&m);
+    md5_init(&m);
     for (int pl = 0; pl < 3; pl++) {
         unsigned w = pl ? (img->d_w + img->x_chroma_shift) >> img->x_chroma_shift : img->d_w;
         unsigned h = pl ? (img->d_h + img->y_chroma_shift) >> img->y_chroma_shift : img->d_h;
         for (unsigned y = 0; y < h; y++)
-            vp9_md5_update(&m, img->planes[pl] + (size_t)y * (size_t)img->stride[pl], w * sb);
+            md5_update(&m, img->planes[pl] + (size_t)y * (size_t)img->stride[pl], w * sb);
     }
-    vp9_md5_final(&m, d);
-    vp9_md5_hex(d, hex);
+    md5_final(&m, d);
+    md5_hex(d, hex);
 }
 
 struct ref_out {
@@ -165,22 +165,22 @@ struct ref_out {
 
 static int reference_decode(const char *path, struct ref_out *out)
 {
-    struct vp9_ivf ivf;
+    struct ivf_file ivf;
     char err[256];
-    if (vp9_ivf_open(&ivf, path, err, sizeof(err)) < 0) {
+    if (ivf_open(&ivf, path, err, sizeof(err)) < 0) {
         fprintf(stderr, "%s\n", err);
         return -1;
     }
     vpx_codec_ctx_t dec;
     vpx_codec_dec_cfg_t cfg = { .threads = 1 };
     if (vpx_codec_dec_init(&dec, vpx_codec_vp9_dx(), &cfg, 0) != VPX_CODEC_OK) {
-        vp9_ivf_close(&ivf);
+        ivf_close(&ivf);
         return -1;
     }
     const uint8_t *data;
     size_t size;
     int r;
-    while ((r = vp9_ivf_next(&ivf, &data, &size)) > 0) {
+    while ((r = ivf_next(&ivf, &data, &size)) > 0) {
         if (vpx_codec_decode(&dec, data, (unsigned)size, NULL, 0) != VPX_CODEC_OK)
             fprintf(stderr, "reference: libvpx error: %s\n", vpx_codec_error(&dec));
         vpx_codec_iter_t it = NULL;
@@ -200,7 +200,7 @@ static int reference_decode(const char *path, struct ref_out *out)
         }
     }
     vpx_codec_destroy(&dec);
-    vp9_ivf_close(&ivf);
+    ivf_close(&ivf);
     return r < 0 ? -1 : 0;
 }
 
@@ -312,9 +312,9 @@ static int run_compare(const char *path, bool verbose)
     struct ref_out ref = { 0 };
     if (reference_decode(path, &ref) < 0)
         return 2;
-    struct vp9_ivf ivf;
+    struct ivf_file ivf;
     char err[256];
-    if (vp9_ivf_open(&ivf, path, err, sizeof(err)) < 0) {
+    if (ivf_open(&ivf, path, err, sizeof(err)) < 0) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
@@ -330,7 +330,7 @@ static int run_compare(const char *path, bool verbose)
     const uint8_t *data;
     size_t size;
     int r, pkt = 0;
-    while ((r = vp9_ivf_next(&ivf, &data, &size)) > 0) {
+    while ((r = ivf_next(&ivf, &data, &size)) > 0) {
         size_t offs[VP9_MAX_SUPERFRAME_FRAMES], sizes[VP9_MAX_SUPERFRAME_FRAMES];
         int nf = vp9_superframe_split(data, size, offs, sizes);
         if (nf < 0) {
@@ -381,7 +381,7 @@ static int run_compare(const char *path, bool verbose)
            st.mismatches, st.errors);
     model_reset(&m);
     sim_vp9_destroy(eng);
-    vp9_ivf_close(&ivf);
+    ivf_close(&ivf);
     free(ref.md5);
     free(ref.wh);
     return (st.mismatches || st.errors) ? 1 : 0;
@@ -389,9 +389,9 @@ static int run_compare(const char *path, bool verbose)
 
 static int run_fuzz(const char *path, unsigned iters)
 {
-    struct vp9_ivf ivf;
+    struct ivf_file ivf;
     char err[256];
-    if (vp9_ivf_open(&ivf, path, err, sizeof(err)) < 0) {
+    if (ivf_open(&ivf, path, err, sizeof(err)) < 0) {
         fprintf(stderr, "%s\n", err);
         return 2;
     }
@@ -400,7 +400,7 @@ static int run_fuzz(const char *path, unsigned iters)
     struct { const uint8_t *p; size_t n; } *fr = NULL;
     const uint8_t *data;
     size_t size;
-    while (vp9_ivf_next(&ivf, &data, &size) > 0) {
+    while (ivf_next(&ivf, &data, &size) > 0) {
         size_t offs[VP9_MAX_SUPERFRAME_FRAMES], sizes[VP9_MAX_SUPERFRAME_FRAMES];
         int nf = vp9_superframe_split(data, size, offs, sizes);
         for (int i = 0; i < nf; i++) {
@@ -457,7 +457,7 @@ static int run_fuzz(const char *path, unsigned iters)
     printf("fuzz %s: %u iterations, %zu frames decoded, %zu rejected, no crash\n", path, iters,
            ok, failed);
     free(fr);
-    vp9_ivf_close(&ivf);
+    ivf_close(&ivf);
     return 0;
 }
 
@@ -471,10 +471,10 @@ struct collect {
 
 static int run_collect(const char *path, vp9_mut_fn mut, struct collect *c)
 {
-    struct vp9_ivf ivf;
+    struct ivf_file ivf;
     char err[256];
     memset(c, 0, sizeof(*c));
-    if (vp9_ivf_open(&ivf, path, err, sizeof(err)) < 0) {
+    if (ivf_open(&ivf, path, err, sizeof(err)) < 0) {
         fprintf(stderr, "%s\n", err);
         return -1;
     }
@@ -485,10 +485,10 @@ static int run_collect(const char *path, vp9_mut_fn mut, struct collect *c)
     const uint8_t *data;
     size_t size;
     if (!eng) {
-        vp9_ivf_close(&ivf);
+        ivf_close(&ivf);
         return -1;
     }
-    while (vp9_ivf_next(&ivf, &data, &size) > 0) {
+    while (ivf_next(&ivf, &data, &size) > 0) {
         size_t offs[VP9_MAX_SUPERFRAME_FRAMES], sizes[VP9_MAX_SUPERFRAME_FRAMES];
         int nf = vp9_superframe_split(data, size, offs, sizes);
         for (int i = 0; i < nf; i++) {
@@ -513,7 +513,7 @@ static int run_collect(const char *path, vp9_mut_fn mut, struct collect *c)
     }
     model_reset(&m);
     sim_vp9_destroy(eng);
-    vp9_ivf_close(&ivf);
+    ivf_close(&ivf);
     return 0;
 }
 

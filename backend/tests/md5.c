@@ -1,4 +1,4 @@
-#include "vp9_md5.h"
+#include "md5.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +22,7 @@ static const uint8_t R[64] = {
 
 static uint32_t rol(uint32_t x, unsigned c) { return (x << c) | (x >> (32 - c)); }
 
-static void block(struct vp9_md5 *m, const uint8_t *p)
+static void block(struct md5_ctx *m, const uint8_t *p)
 {
     uint32_t w[16];
     for (int i = 0; i < 16; i++)
@@ -45,14 +45,14 @@ static void block(struct vp9_md5 *m, const uint8_t *p)
     m->h[0] += a; m->h[1] += b; m->h[2] += c; m->h[3] += d;
 }
 
-void vp9_md5_init(struct vp9_md5 *m)
+void md5_init(struct md5_ctx *m)
 {
     m->h[0] = 0x67452301; m->h[1] = 0xefcdab89; m->h[2] = 0x98badcfe; m->h[3] = 0x10325476;
     m->len = 0;
     m->fill = 0;
 }
 
-void vp9_md5_update(struct vp9_md5 *m, const void *data, size_t n)
+void md5_update(struct md5_ctx *m, const void *data, size_t n)
 {
     const uint8_t *p = data;
     m->len += n;
@@ -71,23 +71,23 @@ void vp9_md5_update(struct vp9_md5 *m, const void *data, size_t n)
     }
 }
 
-void vp9_md5_final(struct vp9_md5 *m, uint8_t out[16])
+void md5_final(struct md5_ctx *m, uint8_t out[16])
 {
     uint64_t bits = m->len * 8;
     uint8_t pad = 0x80, zero = 0;
-    vp9_md5_update(m, &pad, 1);
+    md5_update(m, &pad, 1);
     while (m->fill != 56)
-        vp9_md5_update(m, &zero, 1);
+        md5_update(m, &zero, 1);
     uint8_t l[8];
     for (int i = 0; i < 8; i++)
         l[i] = (uint8_t)(bits >> (8 * i));
-    vp9_md5_update(m, l, 8);
+    md5_update(m, l, 8);
     for (int i = 0; i < 4; i++)
         for (int j = 0; j < 4; j++)
             out[4 * i + j] = (uint8_t)(m->h[i] >> (8 * j));
 }
 
-void vp9_md5_hex(const uint8_t d[16], char out[33])
+void md5_hex(const uint8_t d[16], char out[33])
 {
     for (int i = 0; i < 16; i++)
         snprintf(out + 2 * i, 3, "%02x", d[i]);

@@ -1,4 +1,4 @@
-#include "vp9_ivf.h"
+#include "ivf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-int vp9_ivf_open(struct vp9_ivf *f, const char *path, char *err, size_t errlen)
+int ivf_open(struct ivf_file *f, const char *path, char *err, size_t errlen)
 {
     memset(f, 0, sizeof(*f));
     FILE *fp = fopen(path, "rb");
@@ -45,13 +45,13 @@ int vp9_ivf_open(struct vp9_ivf *f, const char *path, char *err, size_t errlen)
     f->size = n;
     if (n < 32 || memcmp(buf, "DKIF", 4) != 0) {
         snprintf(err, errlen, "%s is not an IVF file", path);
-        vp9_ivf_close(f);
+        ivf_close(f);
         return -EINVAL;
     }
     unsigned hdr = (unsigned)buf[6] | (unsigned)buf[7] << 8;
     if (hdr < 32 || hdr > n) {
         snprintf(err, errlen, "bad IVF header length %u", hdr);
-        vp9_ivf_close(f);
+        ivf_close(f);
         return -EINVAL;
     }
     memcpy(f->fourcc, buf + 8, 4);
@@ -61,7 +61,7 @@ int vp9_ivf_open(struct vp9_ivf *f, const char *path, char *err, size_t errlen)
     return 0;
 }
 
-int vp9_ivf_next(struct vp9_ivf *f, const uint8_t **data, size_t *size)
+int ivf_next(struct ivf_file *f, const uint8_t **data, size_t *size)
 {
     if (f->pos == f->size)
         return 0;
@@ -76,7 +76,7 @@ int vp9_ivf_next(struct vp9_ivf *f, const uint8_t **data, size_t *size)
     return 1;
 }
 
-void vp9_ivf_close(struct vp9_ivf *f)
+void ivf_close(struct ivf_file *f)
 {
     free(f->data);
     f->data = NULL;

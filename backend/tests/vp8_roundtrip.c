@@ -21,8 +21,8 @@
 #include <vpx/vp8dx.h>
 #include <vpx/vpx_decoder.h>
 
+#include "frame_md5.h"
 #include "ivf.h"
-#include "md5.h"
 #include "sim_vp8.h"
 #include "vp8_parser.h"
 
@@ -66,37 +66,6 @@ static void pic_set(struct pic **slot, struct pic *p)
         p->refs++;
     pic_unref(*slot);
     *slot = p;
-}
-
-static void md5_nv12(const struct sim_vp8_pic *p, char hex[33])
-{
-    struct md5_ctx m;
-    uint8_t d[16];
-    md5_init(&m);
-    for (unsigned y = 0; y < p->height; y++)
-        md5_update(&m, p->y.data + (size_t)y * p->y.bytesperline, p->width);
-    for (int c = 0; c < 2; c++)
-        for (unsigned y = 0; y < (p->height + 1) / 2; y++) {
-            const uint8_t *row = p->uv.data + (size_t)y * p->uv.bytesperline;
-            for (unsigned x = 0; x < (p->width + 1) / 2; x++)
-                md5_update(&m, row + 2 * x + c, 1);
-        }
-    md5_final(&m, d);
-    md5_hex(d, hex);
-}
-
-static void md5_img(const vpx_image_t *img, char hex[33])
-{
-    struct md5_ctx m;
-    uint8_t d[16];
-    md5_init(&m);
-    for (int pl = 0; pl < 3; pl++) {
-        unsigned w = pl ? (img->d_w + 1) / 2 : img->d_w, h = pl ? (img->d_h + 1) / 2 : img->d_h;
-        for (unsigned y = 0; y < h; y++)
-            md5_update(&m, img->planes[pl] + (size_t)y * img->stride[pl], w);
-    }
-    md5_final(&m, d);
-    md5_hex(d, hex);
 }
 
 /* A control mutation for the sensitivity run: returns false when it does not apply. */
@@ -149,7 +118,7 @@ static int run_file(const char *path, bool verbose, mutate_fn mutate, char (**md
                 vpx_codec_iter_t it = NULL;
                 vpx_image_t *img;
                 while ((img = vpx_codec_get_frame(&ref, &it))) {
-                    md5_img(img, ref_md5);
+                    md5_vpx_image(img, ref_md5);
                     shown_ref = true;
                 }
             }
@@ -192,7 +161,8 @@ static int run_file(const char *path, bool verbose, mutate_fn mutate, char (**md
         }
         if (fi.show) {
             char got[33];
-            md5_nv12(&cur->p, got);
+            md5_semiplanar(cur->p.y.data, cur->p.y.bytesperline, cur->p.uv.data,
+                           cur->p.uv.bytesperline, cur->p.width, cur->p.height, false, got);
             res->shown++;
             if (md5s) {
                 if (*n_md5 >= cap) {

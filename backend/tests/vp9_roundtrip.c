@@ -19,8 +19,8 @@
 #include <vpx/vp8dx.h>
 #include <vpx/vpx_decoder.h>
 
+#include "frame_md5.h"
 #include "ivf.h"
-#include "md5.h"
 #include "sim_vp9.h"
 #include "vp9_parser.h"
 #include "vp9_superframe.h"
@@ -96,65 +96,12 @@ static void model_reset(struct model *m)
     }
 }
 
-/* MD5 of the I420 planes; P010 samples are hashed as 16-bit little-endian values
- * (value >> 6), like libvpx's 16-bit images. */
-static void md5_nv12(const struct sim_picture *p, char hex[33])
+/* MD5 of the picture's I420 planes (frame_md5.h) */
+static void pic_md5(const struct sim_picture *p, char hex[33])
 {
-    struct md5_ctx m;
-    uint8_t d[16];
-    size_t sb = p->fourcc == V4L2_PIX_FMT_P010 ? 2 : 1;
-    uint32_t cw = (p->width + 1) / 2, ch = (p->height + 1) / 2;
-    uint8_t *row = malloc((size_t)(p->width + 1) * sb);
-    if (!row)
-        abort();
-    md5_init(&m);
-    for (uint32_t y = 0; y < p->height; y++) {
-        const uint8_t *s = p->plane[0].data + (size_t)y * p->plane[0].bytesperline;
-        for (uint32_t x = 0; x < p->width; x++) {
-            if (sb == 1) {
-                row[x] = s[x];
-            } else {
-                unsigned v = (unsigned)(s[2 * x] | s[2 * x + 1] << 8) >> 6;
-                row[2 * x] = (uint8_t)(v & 0xff);
-                row[2 * x + 1] = (uint8_t)(v >> 8);
-            }
-        }
-        md5_update(&m, row, p->width * sb);
-    }
-    for (int c = 0; c < 2; c++)
-        for (uint32_t y = 0; y < ch; y++) {
-            const uint8_t *s = p->plane[1].data + (size_t)y * p->plane[1].bytesperline;
-            for (uint32_t x = 0; x < cw; x++) {
-                if (sb == 1) {
-                    row[x] = s[2 * x + c];
-                } else {
-                    size_t o = (2 * (size_t)x + (size_t)c) * 2;
-                    unsigned v = (unsigned)(s[o] | s[o + 1] << 8) >> 6;
-                    row[2 * x] = (uint8_t)(v & 0xff);
-                    row[2 * x + 1] = (uint8_t)(v >> 8);
-                }
-            }
-            md5_update(&m, row, cw * sb);
-        }
-    free(row);
-    md5_final(&m, d);
-    md5_hex(d, hex);
-}
-
-static void md5_img(const vpx_image_t *img, char hex[33])
-{
-    struct md5_ctx m;
-    uint8_t d[16];
-    size_t sb = (img->fmt & VPX_IMG_FMT_HIGHBITDEPTH) ? 2 : 1;
-    md5_init(&m);
-    for (int pl = 0; pl < 3; pl++) {
-        unsigned w = pl ? (img->d_w + img->x_chroma_shift) >> img->x_chroma_shift : img->d_w;
-        unsigned h = pl ? (img->d_h + img->y_chroma_shift) >> img->y_chroma_shift : img->d_h;
-        for (unsigned y = 0; y < h; y++)
-            md5_update(&m, img->planes[pl] + (size_t)y * (size_t)img->stride[pl], w * sb);
-    }
-    md5_final(&m, d);
-    md5_hex(d, hex);
+    md5_semiplanar(p->plane[0].data, p->plane[0].bytesperline, p->plane[1].data,
+                   p->plane[1].bytesperline, p->width, p->height,
+                   p->fourcc == V4L2_PIX_FMT_P010, hex);
 }
 
 struct ref_out {
@@ -193,7 +140,7 @@ static int reference_decode(const char *path, struct ref_out *out)
                 if (!out->md5 || !out->wh)
                     abort();
             }
-            md5_img(img, out->md5[out->n]);
+            md5_vpx_image(img, out->md5[out->n]);
             out->wh[out->n][0] = img->d_w;
             out->wh[out->n][1] = img->d_h;
             out->n++;
@@ -241,7 +188,7 @@ static int roundtrip_frame(struct vp9_parser_state *ps, struct sim_vp9 *eng, str
                      h.frame_to_show_map_idx);
             return -EINVAL;
         }
-        md5_nv12(&p->sp, out_md5);
+        pic_md5(&p->sp, out_md5);
         *ow = p->sp.width;
         *oh = p->sp.height;
         return 1;
@@ -298,7 +245,7 @@ static int roundtrip_frame(struct vp9_parser_state *ps, struct sim_vp9 *eng, str
         }
     int shown = 0;
     if (f.flags & V4L2_VP9_FRAME_FLAG_SHOW_FRAME) {
-        md5_nv12(&dst->sp, out_md5);
+        pic_md5(&dst->sp, out_md5);
         *ow = dst->sp.width;
         *oh = dst->sp.height;
         shown = 1;

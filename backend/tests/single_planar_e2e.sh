@@ -5,6 +5,7 @@
 # the driver must report that it used the single-planar API.
 #   single_planar_e2e.sh BUILD_DIR VECTORS_DIR
 set -u
+. "$(dirname "$0")/e2e_lib.sh"
 B=$1
 VEC=$2
 cd "$VEC" || exit 2
@@ -14,14 +15,7 @@ log=$(mktemp /tmp/vareq-sp-e2e-XXXXXX)
 trap 'rm -f "$log"' EXIT
 
 run() { # input, extra ffmpeg output args...
-  local in=$1
-  shift
-  VAREQ_SIM_PROFILE=cedrus LD_PRELOAD="$B/simdev/preload/libvareq-preload.so" \
-    LIBVA_DRIVERS_PATH="$B/backend" LIBVA_DRIVER_NAME=v4l2_request VAREQ_DEVICE=sim \
-    VAREQ_LOG=info timeout 120 \
-    ffmpeg -nostdin -v error -hwaccel vaapi -hwaccel_device /dev/dri/renderD128 \
-      -hwaccel_output_format vaapi -i "$in" -vf "${VF:-hwdownload,format=nv12}" -autoscale 0 \
-      -fps_mode passthrough "$@" 2>"$log"
+  VAREQ_SIM_PROFILE=cedrus VAREQ_LOG=info ffmpeg_va "$@" 2>"$log"
 }
 
 check() { # name, got, want
@@ -40,15 +34,14 @@ for v in vp80-00-comprehensive-001 vp80-00-comprehensive-005 vp80-00-comprehensi
          vp80-03-segmentation-1437 vp80-04-partitions-1405 vp80-05-sharpness-1438; do
   f=vp8/$v.ivf
   [ -f "$f" ] || { echo "SKIP $f (missing)"; continue; }
-  got=$(run "$f" -f framemd5 -pix_fmt yuv420p - | grep -v '^#' | awk -F', *' '{print $6}')
+  got=$(run "$f" -f framemd5 -pix_fmt yuv420p - | framemd5_sums)
   check "$f" "$got" "$(cut -d' ' -f1 "$f.md5")"
 done
 
 # vaDeriveImage (ffmpeg hwmap to system memory maps the CAPTURE buffer directly)
 f=vp8/vp80-00-comprehensive-001.ivf
 if [ -f "$f" ]; then
-  got=$(VF="hwmap=mode=read,format=nv12" run "$f" -f framemd5 -pix_fmt yuv420p - | grep -v '^#' |
-    awk -F', *' '{print $6}')
+  got=$(VF="hwmap=mode=read,format=nv12" run "$f" -f framemd5 -pix_fmt yuv420p - | framemd5_sums)
   check "$f (vaDeriveImage)" "$got" "$(cut -d' ' -f1 "$f.md5")"
 fi
 

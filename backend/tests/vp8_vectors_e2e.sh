@@ -4,6 +4,7 @@
 #   vp8_vectors_e2e.sh BUILD_DIR VECTORS_DIR
 # Exit 0 iff every vector passes; prints PASS/FAIL per vector and a summary.
 set -u
+. "$(dirname "$0")/e2e_lib.sh"
 B=$1
 VEC=$2
 cd "$VEC" || exit 2
@@ -11,12 +12,7 @@ pass=0
 fail=0
 list=$(python3 -c "import json;[print(t['input_file']) for t in json.load(open('suites/VP8.json'))['test_vectors']]") || exit 2
 for v in $list; do
-  got=$(LD_PRELOAD="$B/simdev/preload/libvareq-preload.so" LIBVA_DRIVERS_PATH="$B/backend" \
-    LIBVA_DRIVER_NAME=v4l2_request VAREQ_DEVICE=sim VAREQ_LOG=error \
-    ffmpeg -nostdin -v error -hwaccel vaapi -hwaccel_device /dev/dri/renderD128 \
-      -hwaccel_output_format vaapi -i "$v" -vf hwdownload,format=nv12 -autoscale 0 \
-      -fps_mode passthrough -f framemd5 -pix_fmt yuv420p - 2>/dev/null |
-    grep -v '^#' | awk -F', *' '{print $6}')
+  got=$(ffmpeg_va "$v" -f framemd5 -pix_fmt yuv420p - 2>/dev/null | framemd5_sums)
   want=$(cut -d' ' -f1 "$v.md5")
   if [ -n "$got" ] && [ "$got" = "$want" ]; then
     pass=$((pass + 1))

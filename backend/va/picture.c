@@ -216,6 +216,29 @@ static int find_free_output(struct vareq_context *ctx)
     }
 }
 
+/* The inputs of a codec frame that come from the picture being built: the profile, the
+ * picture parameters (described by *pp; NULL when none came), the IQ matrix, the slice
+ * parameters and data in RenderPicture order, and the CAPTURE format's size. */
+static void frame_inputs(struct vareq_context *ctx, struct vareq_codec_frame *f,
+                         struct vareq_va_buf *pp)
+{
+    struct vareq_picture *pic = &ctx->pic;
+
+    memset(f, 0, sizeof(*f));
+    pp->data = pic->pic_param;
+    pp->size = pp->element_size = pic->pic_param_size;
+    pp->num_elements = 1;
+    f->profile = ctx->profile;
+    f->pic_param = pic->have_pic_param ? pp : NULL;
+    f->iq_matrix = pic->iq_matrix.data ? &pic->iq_matrix : NULL;
+    f->slice_params = pic->slice_params;
+    f->n_slice_params = pic->n_slice_params;
+    f->slice_data = pic->slice_data;
+    f->n_slice_data = pic->n_slice_data;
+    f->cap_width = ctx->cap_width;
+    f->cap_height = ctx->cap_height;
+}
+
 /* In-stream size change: a keyframe at another size re-negotiates the formats (no
  * reference survives a keyframe); a non-key frame that does not fit CAPTURE is refused
  * (its references would be lost); a smaller non-key frame (reference scaling) decodes
@@ -230,18 +253,7 @@ static VAStatus check_size_change(struct vareq_context *ctx)
 
     if (!ctx->codec->frame_size || !pic->have_pic_param)
         return VA_STATUS_SUCCESS;
-    memset(&probe, 0, sizeof(probe));
-    pp.data = pic->pic_param;
-    pp.size = pp.element_size = pic->pic_param_size;
-    pp.num_elements = 1;
-    probe.profile = ctx->profile;
-    probe.pic_param = &pp;
-    probe.slice_params = pic->slice_params;
-    probe.n_slice_params = pic->n_slice_params;
-    probe.slice_data = pic->slice_data;
-    probe.n_slice_data = pic->n_slice_data;
-    probe.cap_width = ctx->cap_width;
-    probe.cap_height = ctx->cap_height;
+    frame_inputs(ctx, &probe, &pp);
     if (ctx->codec->frame_size(&probe, &w, &h, &key) != 0 || !w || !h)
         return VA_STATUS_SUCCESS;
     if (w == ctx->width && h == ctx->height)
@@ -463,16 +475,7 @@ static struct vareq_slot *completing_slot(struct vareq_context *ctx, struct vare
 
     if (!ctx->codec->completes_frame || !pic->have_pic_param || !s->slot || !s->has_frame)
         return NULL;
-    memset(&probe, 0, sizeof(probe));
-    pp.data = pic->pic_param;
-    pp.size = pp.element_size = pic->pic_param_size;
-    pp.num_elements = 1;
-    probe.profile = ctx->profile;
-    probe.pic_param = &pp;
-    probe.slice_params = pic->slice_params;
-    probe.n_slice_params = pic->n_slice_params;
-    probe.slice_data = pic->slice_data;
-    probe.n_slice_data = pic->n_slice_data;
+    frame_inputs(ctx, &probe, &pp);
     if (!ctx->codec->completes_frame(ctx->codec_state, &probe))
         return NULL;
     if (vareq_ctx_sync_surface(ctx, s) != VA_STATUS_SUCCESS || s->status != VA_STATUS_SUCCESS ||
@@ -509,7 +512,6 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
 {
     struct vareq_driver *drv = ctx->drv;
     const struct vareq_sysops *ops = drv->ops;
-    struct vareq_picture *pic = &ctx->pic;
     struct vareq_codec_frame f;
     struct vareq_va_buf pp;
     struct vareq_request *req;
@@ -542,24 +544,11 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     req->surface = s;
     req->profile_idx = ctx->profile_idx;
 
-    memset(&f, 0, sizeof(f));
-    pp.data = pic->pic_param;
-    pp.size = pic->pic_param_size;
-    pp.element_size = pic->pic_param_size;
-    pp.num_elements = 1;
-    f.profile = ctx->profile;
-    f.pic_param = pic->have_pic_param ? &pp : NULL;
-    f.slice_params = pic->slice_params;
-    f.n_slice_params = pic->n_slice_params;
-    f.slice_data = pic->slice_data;
-    f.n_slice_data = pic->n_slice_data;
+    frame_inputs(ctx, &f, &pp);
     f.out = ctx->out[oi].map;
     f.out_cap = ctx->out[oi].length;
-    f.cap_width = ctx->cap_width;
-    f.cap_height = ctx->cap_height;
     f.ctrl_present = ctx->ctrl_present;
     f.ctrl_info = ctx->ctrl_info;
-    f.iq_matrix = pic->iq_matrix.data ? &pic->iq_matrix : NULL;
     rc.ctx = ctx;
     rc.req = req;
     f.ref_ts = ref_ts;

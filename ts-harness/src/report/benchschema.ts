@@ -1,6 +1,6 @@
 /** JSON schema of `vareq bench --json` (documented in docs/harness.md); the CLI validates before writing. */
-import { Ajv } from 'ajv';
 import type { BenchRow } from '../bench.js';
+import { schemaCheck } from './schema.js';
 
 export const BENCH_SCHEMA_ID = 'vareq-bench/1';
 
@@ -82,12 +82,5 @@ export const benchSchema = {
   },
 } as const;
 
-const ajv = new Ajv({ strict: true, allErrors: false, validateFormats: false, allowUnionTypes: true });
-const validate = ajv.compile(benchSchema);
-
 /** null when `data` (parsed JSON) is a valid bench file, else the first problem (one line). */
-export function validateBench(data: unknown): string | null {
-  if (validate(data)) return null;
-  const e = validate.errors?.[0];
-  return e ? `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}` : 'invalid bench file';
-}
+export const validateBench = schemaCheck(benchSchema, 'bench file');

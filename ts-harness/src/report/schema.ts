@@ -92,11 +92,17 @@ export const resultSchema = {
 } as const;
 
 const ajv = new Ajv({ strict: true, allErrors: false, validateFormats: false, allowUnionTypes: true });
-const validate = ajv.compile(resultSchema);
+
+/** A check of parsed JSON against `schema` (one of the harness's file schemas): null when
+ * valid, else the first problem (one line); `what` names the file in the fallback message. */
+export function schemaCheck(schema: object, what: string): (data: unknown) => string | null {
+  const validate = ajv.compile(schema);
+  return (data) => {
+    if (validate(data)) return null;
+    const e = validate.errors?.[0];
+    return e ? `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}` : `invalid ${what}`;
+  };
+}
 
 /** null when `data` is a valid result file, else the first problem (one line). */
-export function validateResult(data: unknown): string | null {
-  if (validate(data)) return null;
-  const e = validate.errors?.[0];
-  return e ? `${e.instancePath || '(top level)'} ${e.message ?? 'is invalid'}` : 'invalid result file';
-}
+export const validateResult = schemaCheck(resultSchema, 'result file');

@@ -6,7 +6,10 @@ ffmpeg + the driver + simdev until one of them gives a different MD5 or an error
 
 usage: av1_sensitivity.py BUILD_DIR AV1.json [--jobs N]
 Exit status 1 when a fault has no effect on any vector and is not in NO_EFFECT below."""
-import argparse, concurrent.futures, hashlib, json, os, re, subprocess, sys
+import argparse, concurrent.futures, json, os, sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from sensitivity_lib import decode_md5, fault_names
 
 VECTORS = [
     "av1/8-bit/quantizer/av1-1-b8-00-quantizer-00.ivf",
@@ -35,26 +38,12 @@ STRICT = {"av1-refresh-flags"}  # checked against later reference_frame_ts only 
 
 
 def decode(build, vdir, inp, fault):
-    env = dict(os.environ,
-               LD_PRELOAD=f"{build}/simdev/preload/libvareq-preload.so",
-               LIBVA_DRIVERS_PATH=f"{build}/backend", LIBVA_DRIVER_NAME="v4l2_request",
-               VAREQ_DEVICE="sim", VAREQ_LOG="error", VAREQ_SIM_LOG="error")
+    env = {}
     if fault:
         env["VAREQ_SIM_FAULTS"] = fault
     if fault in STRICT:
         env["VAREQ_SIM_AV1_STRICT"] = "1"
-    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-hwaccel", "vaapi",
-           "-hwaccel_device", "/dev/dri/renderD128", "-hwaccel_output_format", "vaapi",
-           "-c:v", "av1", "-i", os.path.join(vdir, inp), "-map", "0:v:0", "-autoscale", "0",
-           "-fps_mode", "passthrough", "-vf", "hwdownload,format=nv12", "-f", "rawvideo",
-           "-pix_fmt", "yuv420p", "-"]
-    try:
-        p = subprocess.run(cmd, env=env, capture_output=True, timeout=120)
-    except subprocess.TimeoutExpired:
-        return "timeout"
-    if p.returncode < 0 or p.returncode >= 128:
-        return "crash"
-    return hashlib.md5(p.stdout).hexdigest() if p.returncode == 0 else "error"
+    return decode_md5(build, os.path.join(vdir, inp), env, input_args=("-c:v", "av1"))
 
 
 def main():
@@ -63,9 +52,7 @@ def main():
     ap.add_argument("suite")
     ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args()
-    here = os.path.dirname(os.path.abspath(__file__))
-    src = open(os.path.join(here, "..", "..", "simdev", "codecs", "av1", "sim_av1_faults.c")).read()
-    faults = ["av1-" + m for m in re.findall(r'F\("([a-z0-9-]+)"', src)]
+    faults = fault_names("av1")
     vdir = os.path.dirname(os.path.dirname(os.path.abspath(a.suite)))
     ref = {t["input_file"]: t["result"] for t in json.load(open(a.suite))["test_vectors"]
            if not t.get("ffmpeg_input_options")}

@@ -10,7 +10,10 @@ usage: h264_sensitivity.py BUILD_DIR H264-JVT-AVC_V1.json H264-JVT-FR-EXT.json [
 Exit status 1 when a fault has no effect in a mode and is not listed below with the reason
 (docs/h264-sensitivity.md), or when a listed fault starts to have an effect (the list is
 then stale)."""
-import argparse, concurrent.futures, hashlib, json, os, re, shutil, subprocess, sys, tempfile
+import argparse, concurrent.futures, hashlib, json, os, shutil, subprocess, sys, tempfile
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from sensitivity_lib import decode_md5, fault_names
 
 VECTORS = [  # small first: most faults are caught by the first one
     "BA_MW_D", "x264-wp", "x264-b", "NLMQ2_JVC_C", "BAMQ1_JVC_C", "CVPCMNL1_SVA_C", "BA1_FT_C", "MR1_BT_A", "CI_MW_D", "MR2_MW_A",
@@ -41,25 +44,10 @@ NO_EFFECT = {"frame": dict(NO_EFFECT_BOTH), "slice": dict(NO_EFFECT_BOTH)}
 
 
 def decode(build, path, profile, fault):
-    env = dict(os.environ,
-               LD_PRELOAD=f"{build}/simdev/preload/libvareq-preload.so",
-               LIBVA_DRIVERS_PATH=f"{build}/backend", LIBVA_DRIVER_NAME="v4l2_request",
-               VAREQ_DEVICE="sim", VAREQ_LOG="error", VAREQ_SIM_LOG="error",
-               VAREQ_SIM_PROFILE=profile)
-    env.pop("VAREQ_SIM_FAULTS", None)
+    env = {"VAREQ_SIM_PROFILE": profile}
     if fault:
         env["VAREQ_SIM_FAULTS"] = fault
-    cmd = ["ffmpeg", "-nostdin", "-v", "error", "-hwaccel", "vaapi",
-           "-hwaccel_device", "/dev/dri/renderD128", "-hwaccel_output_format", "vaapi",
-           "-i", path, "-map", "0:v:0", "-vf", "hwdownload,format=nv12", "-autoscale", "0",
-           "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]
-    try:
-        p = subprocess.run(cmd, env=env, capture_output=True, timeout=120)
-    except subprocess.TimeoutExpired:
-        return "timeout"
-    if p.returncode < 0 or p.returncode >= 128:
-        return "crash"
-    return hashlib.md5(p.stdout).hexdigest() if p.returncode == 0 else "error"
+    return decode_md5(build, path, env)
 
 
 def main():
@@ -69,10 +57,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--markdown")
     a = ap.parse_args()
-    here = os.path.dirname(os.path.abspath(__file__))
-    src = open(os.path.join(here, "..", "..", "simdev", "codecs", "h264",
-                            "sim_h264_faults.c")).read()
-    faults = ["h264-" + m for m in re.findall(r'F\("([a-z0-9-]+)"', src)]
+    faults = fault_names("h264")
     vecs = {}
     for s in a.suites:
         vdir = os.path.dirname(os.path.dirname(os.path.abspath(s)))

@@ -182,21 +182,8 @@ static bool open_ours(const char *path, int flags, int *fd)
     return false;
 }
 
-/* The open(2) family with a variadic mode: ours, else the real function with the mode. */
-#define OPEN_VARIADIC(real_name, call_real)                                              \
-    do {                                                                               \
-        va_list ap;                                                                    \
-        va_start(ap, flags);                                                           \
-        mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;   \
-        va_end(ap);                                                                    \
-        int fd_;                                                                       \
-        if (open_ours(path, flags, &fd_))                                              \
-            return fd_;                                                                \
-        NOSYS_IF_NULL(real_name);                                                      \
-        return call_real;                                                              \
-    } while (0)
-
-/* The fortified __open*_2 entry points (no mode). */
+/* Ours, else the real function: the fortified __open*_2 entry points (no mode) as they
+ * are, and the tail of OPEN_VARIADIC. */
 #define OPEN_FORTIFIED(real_name, call_real)                                             \
     do {                                                                               \
         int fd_;                                                                       \
@@ -204,6 +191,16 @@ static bool open_ours(const char *path, int flags, int *fd)
             return fd_;                                                                \
         NOSYS_IF_NULL(real_name);                                                      \
         return call_real;                                                              \
+    } while (0)
+
+/* The open(2) family with a variadic mode: ours, else the real function with the mode. */
+#define OPEN_VARIADIC(real_name, call_real)                                              \
+    do {                                                                               \
+        va_list ap;                                                                    \
+        va_start(ap, flags);                                                           \
+        mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;   \
+        va_end(ap);                                                                    \
+        OPEN_FORTIFIED(real_name, call_real);                                          \
     } while (0)
 
 EXPORT int open(const char *path, int flags, ...)

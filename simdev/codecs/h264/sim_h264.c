@@ -476,18 +476,15 @@ static int nal_start(const uint8_t *bs, size_t len, bool annex_b, size_t *off)
     return 0;
 }
 
-/* SLICE_BASED, a later slice of the picture in the held CAPTURE buffer. */
+/* SLICE_BASED, a later slice of the picture in the held CAPTURE buffer; sps, pps, sm (may
+ * be NULL) and d: the job's controls, as decode_request found them. */
 static int continue_picture(struct sim_engine *e, const struct sim_decode_job *job,
-                            const uint8_t *nal, size_t nal_len, char *err, size_t errlen)
+                            const struct v4l2_ctrl_h264_sps *sps,
+                            const struct v4l2_ctrl_h264_pps *pps,
+                            const struct v4l2_ctrl_h264_scaling_matrix *sm,
+                            const struct v4l2_ctrl_h264_decode_params *d, const uint8_t *nal,
+                            size_t nal_len, char *err, size_t errlen)
 {
-    const struct v4l2_ctrl_h264_sps *sps =
-        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_SPS, NULL);
-    const struct v4l2_ctrl_h264_pps *pps =
-        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_PPS, NULL);
-    const struct v4l2_ctrl_h264_scaling_matrix *sm =
-        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_SCALING_MATRIX, NULL);
-    const struct v4l2_ctrl_h264_decode_params *d =
-        sim_ctrls_get(job->ctrls, V4L2_CID_STATELESS_H264_DECODE_PARAMS, NULL);
     uint8_t *au;
     int r;
 
@@ -582,7 +579,8 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
     if (r < 0)
         return r;
     if (slice_based && job->continues_frame)
-        return continue_picture(e, job, bs + first_off, len - first_off, err, errlen);
+        return continue_picture(e, job, sps, pps, sm, d, bs + first_off, len - first_off, err,
+                                errlen);
     if (slice_based && sh.first_mb != 0)
         FAIL("first slice of a picture starts at macroblock %u", sh.first_mb);
 

@@ -273,6 +273,10 @@ VAStatus vareq_ctx_complete_oldest(struct vareq_context *ctx);
 VAStatus vareq_ctx_sync_surface(struct vareq_context *ctx, struct vareq_surface *s);
 /* Gives the surface a slot if it has none (export/derive before decode). */
 VAStatus vareq_ctx_ensure_slot(struct vareq_context *ctx, struct vareq_surface *s);
+/* s now holds slot's memory (ctx->lock held): the memory s held returns to the pool, and
+ * another surface that held slot (owner or sharer) loses it and its frame. */
+void vareq_ctx_give_slot(struct vareq_context *ctx, struct vareq_surface *s,
+                         struct vareq_slot *slot);
 /* Detaches a surface from its context (ctx->lock held): sync, release slot. */
 void vareq_ctx_detach_surface(struct vareq_context *ctx, struct vareq_surface *s);
 /* Re-negotiates the CAPTURE (and OUTPUT) formats for w x h inside the context (ctx->lock

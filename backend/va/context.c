@@ -177,8 +177,8 @@ VAStatus vareq_ctx_sync_surface(struct vareq_context *ctx, struct vareq_surface 
 
 /* ---- pool policy ---- */
 
-static void give_slot(struct vareq_context *ctx, struct vareq_surface *s,
-                      struct vareq_slot *slot)
+void vareq_ctx_give_slot(struct vareq_context *ctx, struct vareq_surface *s,
+                         struct vareq_slot *slot)
 {
     if (s->slot && s->slot != slot)
         vareq_slot_leave(&ctx->pool, s->slot, s);
@@ -318,7 +318,7 @@ VAStatus vareq_ctx_ensure_slot(struct vareq_context *ctx, struct vareq_surface *
         vq_err("context 0x%x: no free CAPTURE memory for surface 0x%x", ctx->id, s->id);
         return VA_STATUS_ERROR_ALLOCATION_FAILED;
     }
-    give_slot(ctx, s, slot);
+    vareq_ctx_give_slot(ctx, s, slot);
     s->has_frame = false;
     return VA_STATUS_SUCCESS;
 }

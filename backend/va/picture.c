@@ -637,20 +637,8 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     }
 
     /* commit: the surface now holds this memory; the memory it held returns to the pool */
-    if (s->slot && s->slot != slot)
-        vareq_slot_leave(&ctx->pool, s->slot, s);
-    if (slot->owner && slot->owner != s) {
-        slot->owner->slot = NULL;
-        slot->owner->has_frame = false;
-    }
-    if (slot->sharer && slot->sharer != s) {
-        slot->sharer->slot = NULL;
-        slot->sharer->has_frame = false;
-    }
-    slot->sharer = NULL;
-    slot->owner = s;
+    vareq_ctx_give_slot(ctx, s, slot);
     slot->queued = true;
-    s->slot = slot;
     s->has_frame = true;
     /* a frame kept from before a size change / an earlier context is replaced */
     vareq_surface_drop_orphan(ctx->drv, s);

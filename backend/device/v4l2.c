@@ -90,6 +90,22 @@ int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned
     return 0;
 }
 
+/* b for an MMAP buffer of a queue of this type; on a multi-planar queue b.m.planes points
+ * at planes, with room for every plane. */
+static void mmap_buf_init(struct v4l2_buffer *b, struct v4l2_plane planes[VIDEO_MAX_PLANES],
+                          uint32_t type, unsigned index)
+{
+    memset(b, 0, sizeof(*b));
+    memset(planes, 0, sizeof(struct v4l2_plane) * VIDEO_MAX_PLANES);
+    b->type = type;
+    b->memory = V4L2_MEMORY_MMAP;
+    b->index = index;
+    if (V4L2_TYPE_IS_MULTIPLANAR(type)) {
+        b->m.planes = planes;
+        b->length = VIDEO_MAX_PLANES;
+    }
+}
+
 int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
                   uint32_t *offset, uint32_t *length)
 {
@@ -102,15 +118,7 @@ int v4l2_querybuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, 
 {
     struct v4l2_buffer b;
     struct v4l2_plane planes[VIDEO_MAX_PLANES];
-    memset(&b, 0, sizeof(b));
-    memset(planes, 0, sizeof(planes));
-    b.type = type;
-    b.memory = V4L2_MEMORY_MMAP;
-    b.index = index;
-    if (V4L2_TYPE_IS_MULTIPLANAR(type)) {
-        b.m.planes = planes;
-        b.length = VIDEO_MAX_PLANES;
-    }
+    mmap_buf_init(&b, planes, type, index);
     if (vq_ioctl(ops, fd, VIDIOC_QUERYBUF, &b) < 0)
         return -1;
     if (!V4L2_TYPE_IS_MULTIPLANAR(type)) {
@@ -158,13 +166,8 @@ int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsi
         errno = EINVAL;
         return -1;
     }
-    memset(&b, 0, sizeof(b));
-    memset(planes, 0, sizeof(planes));
-    b.type = type;
-    b.memory = V4L2_MEMORY_MMAP;
-    b.index = index;
+    mmap_buf_init(&b, planes, type, index);
     if (mp) {
-        b.m.planes = planes;
         b.length = n_planes;
         planes[0].bytesused = (uint32_t)bytesused;
     } else {
@@ -183,14 +186,7 @@ int v4l2_dqbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *
 {
     struct v4l2_buffer b;
     struct v4l2_plane planes[VIDEO_MAX_PLANES];
-    memset(&b, 0, sizeof(b));
-    memset(planes, 0, sizeof(planes));
-    b.type = type;
-    b.memory = V4L2_MEMORY_MMAP;
-    if (V4L2_TYPE_IS_MULTIPLANAR(type)) {
-        b.m.planes = planes;
-        b.length = VIDEO_MAX_PLANES;
-    }
+    mmap_buf_init(&b, planes, type, 0);
     if (vq_ioctl(ops, fd, VIDIOC_DQBUF, &b) < 0)
         return -1;
     *index = b.index;

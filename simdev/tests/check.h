@@ -1,5 +1,6 @@
-/* Shared helpers of the simdev tests (each test program drives one simdev library only
- * through its vareq_simdev_sysops() table). */
+/* Shared helpers of the simdev tests (each test program but test_vp9_refcache.c, which
+ * drives the VP9 engine directly, drives one simdev library only through its
+ * vareq_simdev_sysops() table). A test defines `failures`; the others also `ops`. */
 #ifndef SIMDEV_TEST_CHECK_H
 #define SIMDEV_TEST_CHECK_H
 
@@ -35,6 +36,18 @@ extern int failures;
         CHECK(r_ == -1 && errno == (e), "%s: expected %s, got %d/%s", #req, strerror(e), \
               r_, strerror(errno));                                                    \
     } while (0)
+
+/* The end of a test: "<name>: N check(s) failed" or "<name>: all checks passed"; the exit
+ * status (1 when a check failed). */
+static inline int check_exit(const char *name)
+{
+    if (failures) {
+        fprintf(stderr, "%s: %d check(s) failed\n", name, failures);
+        return 1;
+    }
+    printf("%s: all checks passed\n", name);
+    return 0;
+}
 
 #define OUT V4L2_BUF_TYPE_VIDEO_OUTPUT_MPLANE
 #define CAP V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE

@@ -461,10 +461,5 @@ int main(void)
     test_priority_and_events();
     test_export_fences();
     ops->close(media_fd);
-    if (failures) {
-        fprintf(stderr, "simdev-core: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("simdev-core: all checks passed\n");
-    return 0;
+    return check_exit("simdev-core");
 }

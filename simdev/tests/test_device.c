@@ -654,10 +654,5 @@ int main(void)
     if (!getenv("SIMDEV_TEST_SKIP_DECODE"))
         test_decode_error_path();
 
-    if (failures) {
-        fprintf(stderr, "simdev-device: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("simdev-device: all checks passed\n");
-    return 0;
+    return check_exit("simdev-device");
 }

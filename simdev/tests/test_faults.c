@@ -205,10 +205,5 @@ int main(void)
     test_fault_file();
     test_disappear();
     ops->close(media_fd);
-    if (failures) {
-        fprintf(stderr, "simdev-faults: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("simdev-faults: all checks passed\n");
-    return 0;
+    return check_exit("simdev-faults");
 }

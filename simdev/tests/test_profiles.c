@@ -257,10 +257,5 @@ int main(void)
     test_reset_on_free();
     test_required();
     test_media_info();
-    if (failures) {
-        fprintf(stderr, "simdev-profiles: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("simdev-profiles: all checks passed\n");
-    return 0;
+    return check_exit("simdev-profiles");
 }

@@ -24,6 +24,7 @@
 #include <vpx/vp8cx.h>
 #include <vpx/vpx_encoder.h>
 
+#include "check.h"
 #include "sim_vp9.h"
 #include "vp9_parser.h"
 #include "vp9_superframe.h"
@@ -33,17 +34,7 @@
 #define NFRAMES 12
 #define SCRIBBLE_AT 6 /* frame index (decode order) before which LAST is written into */
 
-static int failures;
-
-#define CHECK(cond, ...)                                                                   \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                   \
-            printf(__VA_ARGS__);                                                           \
-            printf("\n");                                                                  \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
+int failures;
 
 struct packet {
     uint8_t *data;
@@ -340,10 +331,5 @@ int main(void)
 {
     test_depth(8);
     test_depth(10);
-    if (failures) {
-        printf("%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("ok\n");
-    return 0;
+    return check_exit("simdev-vp9-refcache");
 }

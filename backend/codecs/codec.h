@@ -120,6 +120,12 @@ const struct vareq_codec *vareq_codec_by_pixfmt(uint32_t pixfmt);
 unsigned vareq_codec_count(void);
 const struct vareq_codec *vareq_codec_at(unsigned i);
 unsigned vareq_codec_total_profiles(void);
+struct vareq_sysops;
+/* Sets the codec's format controls (format_ctrls) for bit_depth as current values on the
+ * video device fd. 0: set; 1: the codec has none (for that depth); -1: S_EXT_CTRLS failed
+ * (errno set; *error_idx, when not NULL, the ioctl's error_idx). */
+int vareq_codec_set_format_ctrls(const struct vareq_codec *codec, const struct vareq_sysops *ops,
+                                 int fd, unsigned bit_depth, uint32_t *error_idx);
 
 extern const struct vareq_codec vareq_codec_vp9;
 extern const struct vareq_codec vareq_codec_vp8;

@@ -1,5 +1,9 @@
 #include "codecs/codec.h"
 
+#include <string.h>
+
+#include "device/device.h"
+
 /* Add new codecs here; discovery advertises a codec's profiles when a decoder offers its
  * OUTPUT pixel format. */
 static const struct vareq_codec *const codecs[] = {
@@ -48,4 +52,31 @@ const struct vareq_codec *vareq_codec_by_pixfmt(uint32_t pixfmt)
         if (codecs[i]->output_pixfmt == pixfmt)
             return codecs[i];
     return NULL;
+}
+
+int vareq_codec_set_format_ctrls(const struct vareq_codec *codec, const struct vareq_sysops *ops,
+                                 int fd, unsigned bit_depth, uint32_t *error_idx)
+{
+    struct v4l2_ext_control ctrls[VAREQ_MAX_CTRLS];
+    struct v4l2_ext_controls ec;
+    uint64_t buf[512]; /* 4 KiB, aligned for any control payload */
+    unsigned n = 0;
+
+    if (!codec->format_ctrls)
+        return 1;
+    memset(ctrls, 0, sizeof(ctrls));
+    memset(buf, 0, sizeof(buf));
+    if (codec->format_ctrls(bit_depth, ctrls, &n, buf, sizeof(buf)) != 0 || !n ||
+        n > VAREQ_MAX_CTRLS)
+        return 1;
+    memset(&ec, 0, sizeof(ec));
+    ec.which = V4L2_CTRL_WHICH_CUR_VAL;
+    ec.count = n;
+    ec.controls = ctrls;
+    if (vq_ioctl(ops, fd, VIDIOC_S_EXT_CTRLS, &ec) < 0) {
+        if (error_idx)
+            *error_idx = ec.error_idx;
+        return -1;
+    }
+    return 0;
 }

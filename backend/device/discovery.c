@@ -199,26 +199,12 @@ static void probe_capture_10bit(const struct vareq_sysops *ops, int fd, uint32_t
                                 struct vareq_decoder_format *f)
 {
     const struct vareq_codec *codec = vareq_codec_by_pixfmt(f->pixfmt);
-    struct v4l2_ext_control ctrls[VAREQ_MAX_CTRLS];
-    struct v4l2_ext_controls ec;
-    uint64_t buf[512];
     uint32_t more[VAREQ_MAX_CAP_FORMATS];
-    unsigned n = 0;
 
-    if (!codec || !codec->format_ctrls)
+    if (!codec)
         return;
     for (unsigned depth = 10; depth >= 8; depth -= 2) {
-        memset(ctrls, 0, sizeof(ctrls));
-        memset(buf, 0, sizeof(buf));
-        n = 0;
-        if (codec->format_ctrls(depth, ctrls, &n, buf, sizeof(buf)) != 0 || !n ||
-            n > VAREQ_MAX_CTRLS)
-            return;
-        memset(&ec, 0, sizeof(ec));
-        ec.which = V4L2_CTRL_WHICH_CUR_VAL;
-        ec.count = n;
-        ec.controls = ctrls;
-        if (vq_ioctl(ops, fd, VIDIOC_S_EXT_CTRLS, &ec) < 0)
+        if (vareq_codec_set_format_ctrls(codec, ops, fd, depth, NULL) != 0)
             return;
         if (depth != 10)
             break;

@@ -384,25 +384,12 @@ static int set_output_format(struct vareq_context *ctx, unsigned w, unsigned h)
 /* The codec's bit-depth controls (codec.h format_ctrls), as current values. */
 static void set_format_ctrls(struct vareq_context *ctx)
 {
-    struct v4l2_ext_control ctrls[VAREQ_MAX_CTRLS];
-    struct v4l2_ext_controls ec;
-    uint64_t buf[512]; /* 4 KiB, aligned for any control payload */
-    unsigned n = 0;
+    uint32_t idx = 0;
 
-    if (!ctx->codec->format_ctrls)
-        return;
-    memset(ctrls, 0, sizeof(ctrls));
-    memset(buf, 0, sizeof(buf));
-    if (ctx->codec->format_ctrls(ctx->bit_depth, ctrls, &n, buf, sizeof(buf)) != 0 || !n ||
-        n > VAREQ_MAX_CTRLS)
-        return;
-    memset(&ec, 0, sizeof(ec));
-    ec.which = V4L2_CTRL_WHICH_CUR_VAL;
-    ec.count = n;
-    ec.controls = ctrls;
-    if (vq_ioctl(ctx->drv->ops, ctx->video_fd, VIDIOC_S_EXT_CTRLS, &ec) < 0)
+    if (vareq_codec_set_format_ctrls(ctx->codec, ctx->drv->ops, ctx->video_fd, ctx->bit_depth,
+                                     &idx) < 0)
         vq_warn("S_EXT_CTRLS (%u-bit format controls): %s (error_idx %u)", ctx->bit_depth,
-                strerror(errno), ec.error_idx);
+                strerror(errno), idx);
 }
 
 /* CAPTURE: choose among the formats the device enumerates now (they depend on the OUTPUT

@@ -40,6 +40,8 @@ function positiveInt(value: string): number {
 interface ConformFlags {
   suite: string[];
   set?: string;
+  only: string[];
+  preload: string[];
   json?: string;
   junit?: string;
   keepOutput?: string;
@@ -163,8 +165,13 @@ async function runConform(flags: ConformFlags): Promise<void> {
   const bDir = flags.buildDir ? path.resolve(flags.buildDir) : buildDir();
   const interactive = flags.progress && process.stderr.isTTY === true;
   const set = flags.set ? loadSet(flags.set) : null;
+  if (flags.only.length > 0 && !set) throw new UsageError('--only needs --set');
+  for (const o of flags.only) {
+    if (set && !set.suites.some((s) => s.suite === o)) throw new UsageError(`--only ${o}: the set ${set.file} has no suite ${o} (it has ${set.suites.map((s) => s.suite).join(', ')})`);
+  }
+  const setSuites = set ? set.suites.filter((s) => flags.only.length === 0 || flags.only.includes(s.suite)) : [];
   const specs: SuiteSpec[] = [
-    ...(set ? set.suites.map((s): SuiteSpec => ({ arg: s.suite, enabled: s.enabled, note: s.note, expected: s.expected })) : []),
+    ...setSuites.map((s): SuiteSpec => ({ arg: s.suite, enabled: s.enabled, note: s.note, expected: s.expected })),
     ...plainSuites(flags.suite).map((s) => (set ? { ...s, expected: {} } : s)),
   ];
   if (specs.length === 0) throw new UsageError('no suite given: --suite <file.json> or --set <file.json>');
@@ -175,7 +182,7 @@ async function runConform(flags: ConformFlags): Promise<void> {
     filter: flags.filter,
     timeoutSeconds: flags.timeout,
     jobs: flags.jobs,
-    driver: { buildDir: bDir, device: choice.kind, deviceEnv: choice.env, extraEnv },
+    driver: { buildDir: bDir, device: choice.kind, deviceEnv: choice.env, extraEnv, preload: flags.preload.map((p) => path.resolve(p)) },
     ffmpeg: flags.ffmpeg,
     client: flags.client,
     mpv: flags.mpv,
@@ -242,13 +249,15 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .option('--json <out>', 'write the JSON result (schema in docs/harness.md) to this file')
     .option('--junit <out>', 'write JUnit XML (one testcase per vector, classname = suite) to this file')
     .option('--keep-output <dir>', 'keep each vector\'s raw hardware output and per-frame MD5s in this directory')
-    .option('--filter <glob>', 'only vectors whose name matches this glob')
+    .option('--only <suite>', 'with --set: run only this suite of the set, as the set names it (repeatable), e.g. vectors:AV1', collect, [])
+    .option('--filter <glob>', 'only vectors whose name (or input_file, as the suite gives it) matches this glob')
+    .option('--preload <lib>', 'load this library into the client first (repeatable; LD_PRELOAD before the simdev preload), e.g. the sanitizer runtimes for an ASan+UBSan build', collect, [])
     .option('--timeout <s>', 'per-vector timeout in seconds', positiveNumber, 120)
     .option('-j, --jobs <n>', 'vectors decoded in parallel', positiveInt, Math.min(2, os.availableParallelism()))
     .option('-e, --env <KEY=VAL>', 'extra environment for the client (repeatable), e.g. VAREQ_SIM_FAULTS=...', collect, [])
     .option('--build-dir <dir>', 'meson build directory holding the driver (default: <repo>/build or VAREQ_BUILD_DIR)')
     .option('--cache-dir <dir>', 'software reference cache (default: <build>/cache)')
-    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
+    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free, +slice-based) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
     .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
     .option('--ffmpeg <path>', 'ffmpeg binary (client and software reference)', 'ffmpeg')
     .addOption(new Option('--client <name>', 'client that decodes through the driver: ffmpeg (copy-back), ffmpeg-export (DRM PRIME export, frames read from the dma-buf), mpv').choices([...CONFORM_CLIENTS]).default('ffmpeg'))
@@ -264,7 +273,7 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .command('probe')
     .description('V4L2 decoders (media/video nodes, driver), OUTPUT formats with their CAPTURE formats, and the VA profiles the driver advertises')
     .option('--json', 'print JSON', false)
-    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
+    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free, +slice-based) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
     .option('--build-dir <dir>', 'meson build directory holding the driver')
     .option('--hwaccel-device <node>', 'DRM render node for vainfo', '/dev/dri/renderD128')
     .option('-e, --env <KEY=VAL>', 'extra environment (repeatable), e.g. VAREQ_SIM_PROFILE=rkvdec', collect, [])
@@ -282,7 +291,7 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .option('--codec <name>', 'codec (repeatable): VP9, H264, AV1; default all', collect, [])
     .option('--runs <n>', 'runs per side (the least CPU time is kept)', positiveInt, 1)
     .option('--build-dir <dir>', 'meson build directory holding the driver (streams are cached in <build>/bench)')
-    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
+    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free, +slice-based) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
     .option('--ffmpeg <path>', 'ffmpeg binary', 'ffmpeg')
     .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
     .option('--timeout <s>', 'per-decode timeout in seconds', positiveNumber, 600)

@@ -7,7 +7,9 @@ import picomatch from 'picomatch';
 import { outcomeOf, summarizeExpectations, type KnownNonPass } from './confset.js';
 import { checkDriverBuilt, clientEnv, type DriverSetup } from './driver.js';
 import { EnvironmentError, UsageError, errorMessage } from './errors.js';
-import { decodeHw, exportPathProblem, probeDecline, referenceFrames } from './ffmpeg.js';
+import { MAP_READ_REASON, av1NeedsMapRead } from './av1.js';
+import { decodeHw, exportPathProblem, hwLimitation, probeDecline, referenceFrames, type HwPath } from './ffmpeg.js';
+import { clientInput } from './fuzzinput.js';
 import { decodeMpv, mpvVersion } from './mpv.js';
 import type { FrameMd5 } from './md5.js';
 import { readOfficialMd5, type OfficialFrame } from './officialmd5.js';
@@ -55,9 +57,16 @@ export const plainSuites = (args: readonly string[]): SuiteSpec[] => args.map((a
 export function loadSuites(args: readonly string[], filter: string | undefined): { suites: Suite[]; vectors: TestVector[] } {
   if (args.length === 0) throw new UsageError('no suite given (--suite <file.json>)');
   const suites = args.map((a) => loadSuite(a));
-  const isMatch = filter ? picomatch(filter) : (): boolean => true;
-  const vectors = suites.flatMap((s) => s.vectors.filter((v) => isMatch(v.name)));
+  const isMatch = vectorFilter(filter);
+  const vectors = suites.flatMap((s) => s.vectors.filter(isMatch));
   return { suites, vectors };
+}
+
+/** --filter: a glob on the vector's name or on its input_file as the suite gives it (e.g. av1/8-bit/resize/*). */
+export function vectorFilter(glob: string | undefined): (v: Pick<TestVector, 'name' | 'inputFile'>) => boolean {
+  if (!glob) return () => true;
+  const isMatch = picomatch(glob);
+  return (v) => isMatch(v.name) || isMatch(v.inputFile);
 }
 
 const safeName = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_');
@@ -70,6 +79,9 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
     expected_frames: v.frames ?? null, duration_ms: Date.now() - started, stats: null, official_frames: null, decode, ...partial,
   });
   if (!existsSync(v.inputPath)) return report({ verdict: 'error', reason: `input file missing: ${v.inputPath}` });
+  // Every client decodes AV1 with FFmpeg's native decoder (mpv: --vd=av1): same limitations.
+  const limitation = hwLimitation(v);
+  if (limitation) return report({ verdict: 'error', reason: limitation });
 
   const timeoutMs = o.timeoutSeconds * 1000;
   let refFrames: FrameMd5[] | null = null;
@@ -100,8 +112,11 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
       keep = { raw: v.outputFormat !== '' ? path.join(dir, `${safeName(v.name)}.${v.outputFormat}`) : null, framemd5: path.join(dir, `${safeName(v.name)}.framemd5`) };
     }
     const hwOpts = { ffmpeg: o.ffmpeg, env, hwaccelDevice: o.hwaccelDevice, timeoutMs, workDir, keepRawFile: keep?.raw ?? undefined };
-    const hw = o.client === 'mpv' ? await decodeMpv(v, { ...hwOpts, mpv: o.mpv ?? 'mpv' })
-      : await decodeHw(v, { ...hwOpts, path: o.client === 'ffmpeg-export' ? 'export' : 'copy-back' });
+    // The client's input: the vector's file, or an IVF copy of a fuzzer reproducer (fuzzinput.ts).
+    const hv: TestVector = { ...v, inputPath: await clientInput(v, workDir) };
+    const readPath: HwPath = o.client === 'ffmpeg-export' ? 'export' : av1NeedsMapRead(v.codec, refFrames) ? 'map' : 'copy-back';
+    const hw = o.client === 'mpv' ? await decodeMpv(hv, { ...hwOpts, mpv: o.mpv ?? 'mpv' })
+      : await decodeHw(hv, { ...hwOpts, path: readPath });
     if (keep?.framemd5) {
       await copyFile(path.join(workDir, 'hw.framemd5'), keep.framemd5).catch(() => {
         if (keep) keep.framemd5 = null;
@@ -110,7 +125,7 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
     let stats = await readStats(statsFile);
     if (o.client !== 'mpv' && !stats.ok && hw.exitCode !== 0 && !hw.signal && !hw.timedOut && driverDeclined(hw.stderr)) {
       // ffmpeg left without vaTerminate: ask again in a run that ends normally (see probeDecline).
-      const probe = await probeDecline(v, hwOpts);
+      const probe = await probeDecline(hv, hwOpts);
       if (driverDeclined(probe.stderr) && !probe.signal && !probe.timedOut) stats = await readStats(statsFile);
     }
     const d = decide(
@@ -119,8 +134,9 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
       { expectation: v.expected, frames: refFrames, result: v.result, official },
     );
     const keepDetail = o.verbose || d.verdict === 'fail' || d.verdict === 'error';
+    const mapped = readPath === 'map' && o.client !== 'mpv';
     return report({
-      verdict: d.verdict, reason: d.reason, frames: d.frames, mismatches: d.mismatches, first_mismatch: d.firstMismatch,
+      verdict: d.verdict, reason: mapped ? `${d.reason} (${MAP_READ_REASON})` : d.reason, frames: d.frames, mismatches: d.mismatches, first_mismatch: d.firstMismatch,
       stats: d.stats, official_frames: d.official, duration_ms: Date.now() - started,
       ...(keep ? { output: keep } : {}),
       ...(keepDetail ? { command: hw.command, stderr: hw.stderr } : {}),
@@ -136,7 +152,7 @@ function notRun(spec: SuiteSpec): SuiteResult {
 
 export async function conform(o: ConformOptions): Promise<ConformReport> {
   if (o.suites.length === 0) throw new UsageError('no suite given (--suite <file.json> or --set <file.json>)');
-  const isMatch = o.filter ? picomatch(o.filter) : (): boolean => true;
+  const isMatch = vectorFilter(o.filter);
   // Load every enabled suite first: a missing file or vectors directory stops the run before it starts.
   const loaded = o.suites.map((spec) => ({ spec, suite: spec.enabled ? loadSuite(spec.arg, o.driver.buildDir) : null }));
   const names = new Set<string>();
@@ -157,7 +173,7 @@ export async function conform(o: ConformOptions): Promise<ConformReport> {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const total = loaded.reduce((n, l) => n + (l.suite?.vectors.filter((v) => isMatch(v.name)).length ?? 0), 0);
+  const total = loaded.reduce((n, l) => n + (l.suite?.vectors.filter(isMatch).length ?? 0), 0);
   o.onStart?.(total);
   let done = 0;
   const suites: SuiteResult[] = [];
@@ -174,7 +190,7 @@ export async function conform(o: ConformOptions): Promise<ConformReport> {
       if (!suite.vectors.some((v) => v.name === name)) stale.push(`${suite.name}/${name}: listed as a known ${expected[name]?.verdict ?? '?'} but not in ${suite.path}`);
     }
     const started = Date.now();
-    const results = await mapLimit(suite.vectors.filter((v) => isMatch(v.name)), o.jobs, async (v) => {
+    const results = await mapLimit(suite.vectors.filter(isMatch), o.jobs, async (v) => {
       let r: VectorReport;
       try {
         r = await runVector(v, o);

@@ -12,6 +12,11 @@ export interface DriverSetup {
   deviceEnv?: Record<string, string>;
   /** Extra variables (--env KEY=VAL), applied last. */
   extraEnv: Record<string, string>;
+  /**
+   * Libraries loaded into the client before anything else (--preload), e.g. the sanitizer
+   * runtimes when the driver and simdev are an ASan+UBSan build: they must come first in LD_PRELOAD.
+   */
+  preload?: string[];
 }
 
 export const DRIVER_NAME = 'v4l2_request';
@@ -32,7 +37,7 @@ export function deviceKind(raw: string | undefined): DeviceKind {
 
 /** simdev's device profiles (simdev/core/profile.c, docs/simdev.md) and their options. */
 export const SIM_PROFILES = ['generic', 'rkvdec', 'hantro', 'cedrus'] as const;
-export const SIM_PROFILE_OPTIONS = ['reset-on-free'] as const;
+export const SIM_PROFILE_OPTIONS = ['reset-on-free', 'slice-based'] as const;
 
 export interface DeviceChoice {
   kind: DeviceKind;
@@ -51,7 +56,7 @@ export function kernelMediaNodes(devDir = '/dev'): string[] {
 }
 
 /**
- * --device: sim | sim:<profile>[+reset-on-free] | kernel | auto | /dev/mediaN. A malformed value is a
+ * --device: sim | sim:<profile>[+reset-on-free][+slice-based] | kernel | auto | /dev/mediaN. A malformed value is a
  * UsageError (exit 2); a media node that does not exist is an EnvironmentError (exit 3). Without
  * --device, VAREQ_DEVICE (sim or kernel) decides, sim by default. auto = the kernel's decoders when
  * the machine has media nodes, simdev otherwise.
@@ -69,16 +74,19 @@ export function parseDevice(raw: string | undefined, fallback: string | undefine
       ? { kind: 'kernel', label: 'kernel', env: { VAREQ_DEVICE: 'kernel' } }
       : { kind: 'sim', label: 'sim', env: { VAREQ_DEVICE: 'sim' } };
   }
-  const sim = /^sim:([a-z0-9-]+)(?:\+([a-z-]+))?$/.exec(raw);
+  const sim = /^sim:([a-z0-9-]+)((?:\+[a-z-]+)*)$/.exec(raw);
   if (sim) {
-    const [, profile = '', option] = sim;
+    const [, profile = '', optionText = ''] = sim;
     if (!(SIM_PROFILES as readonly string[]).includes(profile)) {
       throw new UsageError(`--device ${raw}: unknown simdev profile "${profile}" (expected one of ${SIM_PROFILES.join(', ')})`);
     }
-    if (option !== undefined && !(SIM_PROFILE_OPTIONS as readonly string[]).includes(option)) {
-      throw new UsageError(`--device ${raw}: unknown profile option "${option}" (expected ${SIM_PROFILE_OPTIONS.join(', ')})`);
+    const options = optionText.split('+').filter((o) => o !== '');
+    for (const option of options) {
+      if (!(SIM_PROFILE_OPTIONS as readonly string[]).includes(option)) {
+        throw new UsageError(`--device ${raw}: unknown profile option "${option}" (expected ${SIM_PROFILE_OPTIONS.join(', ')})`);
+      }
     }
-    return { kind: 'sim', label: raw, env: { VAREQ_DEVICE: 'sim', VAREQ_SIM_PROFILE: option ? `${profile}+${option}` : profile } };
+    return { kind: 'sim', label: raw, env: { VAREQ_DEVICE: 'sim', VAREQ_SIM_PROFILE: [profile, ...options].join('+') } };
   }
   if (/^\/dev\/media\d+$/.test(raw)) {
     if (!existsSync(raw)) throw new EnvironmentError(`--device ${raw}: no such media node`);
@@ -106,10 +114,8 @@ export function clientEnv(setup: DriverSetup, statsFile: string, base: NodeJS.Pr
   env['VAREQ_DEVICE'] = setup.device;
   env['VAREQ_STATS_FILE'] = statsFile;
   if (setup.deviceEnv) Object.assign(env, setup.deviceEnv);
-  if (setup.device === 'sim') {
-    const pre = preloadLibrary(setup.buildDir);
-    env['LD_PRELOAD'] = env['LD_PRELOAD'] ? `${pre}:${env['LD_PRELOAD']}` : pre;
-  }
+  const preload = [...(setup.preload ?? []), ...(setup.device === 'sim' ? [preloadLibrary(setup.buildDir)] : [])];
+  if (preload.length > 0) env['LD_PRELOAD'] = [...preload, ...(env['LD_PRELOAD'] ? [env['LD_PRELOAD']] : [])].join(':');
   Object.assign(env, setup.extraEnv);
   return env;
 }

@@ -4,6 +4,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { AV1_SOFTWARE_DECODER, av1HwInputOptions, isAv1 } from './av1.js';
 import { fileHash, framesOf, newMd5, parseFrameMd5, type FrameMd5 } from './md5.js';
 import { frameBytes420, packP010 } from './pack.js';
 import type { TestVector } from './suite.js';
@@ -18,7 +19,31 @@ export function downloadFormat(outputFormat: string): string {
  * hwaccel; the native "av1" decoder decodes only through a hwaccel.
  */
 export function hwDecoderOptions(codec: string): string[] {
-  return codec.toUpperCase() === 'AV1' ? ['-c:v', 'av1'] : [];
+  return isAv1(codec) ? ['-c:v', 'av1'] : [];
+}
+
+/**
+ * Input options of the hardware path: the suite's, as the hardware decoder names them (AV1: the
+ * suites give libdav1d's, see av1.ts), then the decoder selection. Throws when the hardware
+ * decoder cannot give what the suite asks (conform checks that first: hwLimitation).
+ */
+export function hwInputOptions(v: Pick<TestVector, 'codec' | 'ffmpegInputOptions'>): string[] {
+  if (!isAv1(v.codec)) return [...v.ffmpegInputOptions];
+  const o = av1HwInputOptions(v.ffmpegInputOptions);
+  if (!o.ok) throw new Error(o.limitation);
+  return [...o.options, ...hwDecoderOptions(v.codec)];
+}
+
+/** Why the hardware client cannot decode what the vector's reference covers, or null. */
+export function hwLimitation(v: Pick<TestVector, 'codec' | 'ffmpegInputOptions'>): string | null {
+  if (!isAv1(v.codec)) return null;
+  const o = av1HwInputOptions(v.ffmpegInputOptions);
+  return o.ok ? null : o.limitation;
+}
+
+/** The software reference decoder (-c:v), when FFmpeg's default is not the one to use. */
+export function softwareDecoderOptions(codec: string): string[] {
+  return isAv1(codec) ? ['-c:v', AV1_SOFTWARE_DECODER] : [];
 }
 
 export interface ProcessOutcome {
@@ -40,8 +65,12 @@ export interface HwDecodeResult extends ProcessOutcome {
   parseProblem: string | null;
 }
 
-/** How the client takes frames from the driver: vaGetImage copies, or DRM PRIME export + mapping. */
-export type HwPath = 'copy-back' | 'export';
+/**
+ * How the client takes frames from the driver: vaGetImage copies (copy-back), DRM PRIME export +
+ * mapping (export), or vaDeriveImage + mapping (map: hwmap=mode=read+direct, the surface's own
+ * layout; used where FFmpeg's hwdownload reads at a wrong size, see av1.ts).
+ */
+export type HwPath = 'copy-back' | 'export' | 'map';
 
 export interface HwDecodeOptions {
   /** copy-back (default) or export. */
@@ -74,8 +103,9 @@ export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File:
   const labels = ['md5', ...(wantRaw ? ['raw'] : []), ...(i420FrameMd5File ? ['i420'] : [])];
   // export: every frame is exported (vaExportSurfaceHandle, DRM PRIME 2) and read from the mapped
   // dma-buf by hwdownload, so the descriptor's fds, offsets and pitches are what is verified.
-  const head = path === 'export' ? 'hwmap=mode=read,format=drm_prime,' : '';
-  const graph = `[0:v:0]${head}hwdownload,format=${dl}` + (labels.length > 1 ? `,split=${labels.length}${labels.map((l) => `[${l}]`).join('')}` : '[md5]');
+  const read = path === 'export' ? `hwmap=mode=read,format=drm_prime,hwdownload,format=${dl}`
+    : path === 'map' ? `hwmap=mode=read+direct,format=${dl}` : `hwdownload,format=${dl}`;
+  const graph = `[0:v:0]${read}` + (labels.length > 1 ? `,split=${labels.length}${labels.map((l) => `[${l}]`).join('')}` : '[md5]');
   const common = ['-autoscale', '0', '-fps_mode', 'passthrough'];
   // ffmpeg 5.1 cannot derive a DRM device from a VAAPI one (ENOSYS): both are opened on the node.
   const devices = path === 'export'
@@ -83,7 +113,7 @@ export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File:
     : ['-hwaccel', 'vaapi', '-hwaccel_device', hwaccelDevice];
   const args = [
     '-nostdin', '-hide_banner', '-y', '-v', 'warning',
-    ...v.ffmpegInputOptions, ...hwDecoderOptions(v.codec),
+    ...hwInputOptions(v),
     ...devices, '-hwaccel_output_format', 'vaapi',
     '-i', v.inputPath,
     '-filter_complex', graph,
@@ -163,7 +193,7 @@ export async function decodeHw(v: TestVector, o: HwDecodeOptions): Promise<HwDec
  */
 export async function probeDecline(v: TestVector, o: HwDecodeOptions): Promise<ProcessOutcome> {
   const args = [
-    '-nostdin', '-hide_banner', '-v', 'warning', ...v.ffmpegInputOptions, ...hwDecoderOptions(v.codec),
+    '-nostdin', '-hide_banner', '-v', 'warning', ...hwInputOptions(v),
     '-hwaccel', 'vaapi', '-hwaccel_device', o.hwaccelDevice, '-hwaccel_output_format', 'vaapi',
     '-i', v.inputPath, '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-',
   ];
@@ -179,6 +209,7 @@ export interface Reference {
 
 /**
  * Per-frame reference from FFmpeg's software decoder (-threads 1), cached by the stream's hash.
+ * AV1: libdav1d (FFmpeg's default AV1 decoder may be another), with the suite's options.
  * NV12 (8-bit outputs): FFmpeg converts to nv12 and hashes each frame (framemd5). P010 (10-bit
  * outputs): FFmpeg decodes to yuv420p10le without any scaling, and the frames are packed to P010
  * here (packP010), because swscale's yuv420p10le → p010le leaves the last chroma column zero at
@@ -189,7 +220,7 @@ export async function referenceFrames(v: TestVector, o: { ffmpeg: string; cacheD
   const fileSha = await fileHash(v.inputPath, 'sha256');
   const common = [
     '-nostdin', '-hide_banner', '-nostats', '-threads', '1',
-    ...v.ffmpegInputOptions,
+    ...v.ffmpegInputOptions, ...softwareDecoderOptions(v.codec),
     '-i', v.inputPath,
     '-map', '0:v:0', '-autoscale', '0', '-fps_mode', 'passthrough', ...v.ffmpegOutputOptions,
   ];

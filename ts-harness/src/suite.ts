@@ -40,6 +40,8 @@ export interface TestVector {
   suite: string;
   codec: string;
   name: string;
+  /** input_file as the suite gives it (--filter matches it too). */
+  inputFile: string;
   /** Absolute path of the stream. */
   inputPath: string;
   outputFormat: string;
@@ -166,6 +168,7 @@ export function parseSuite(text: string, suitePath: string): Suite {
       suite: data.name,
       codec: data.codec,
       name: tv.name,
+      inputFile: tv.input_file,
       inputPath: resolveInput(dir, tv.input_file),
       outputFormat: tv.output_format,
       result: tv.result === '' ? undefined : tv.result.toLowerCase(),

@@ -59,6 +59,12 @@ const DECLINE_PATTERNS: readonly RegExp[] = [
   /doesn't supp+ort hardware accelerated/i,
 ];
 
+/** The first line of an AddressSanitizer/UBSan/LeakSanitizer report in a client's stderr, or null. */
+export function sanitizerReport(stderr: string): string | null {
+  const line = stderr.split('\n').find((l) => /ERROR: (Address|Leak|Memory|Thread)Sanitizer|SUMMARY: \w+Sanitizer|: runtime error: /.test(l));
+  return line ? line.trim() : null;
+}
+
 export function driverDeclined(stderr: string): boolean {
   return DECLINE_PATTERNS.some((re) => re.test(stderr));
 }
@@ -75,12 +81,20 @@ export function decide(run: RunObservation, ref: Reference): VectorVerdict {
   const error = (reason: string): VectorVerdict => ({ ...base, verdict: 'error', reason });
 
   const client = run.client ?? 'ffmpeg';
+  // A sanitizer report (a build with -Db_sanitize, runtimes loaded with --preload) is an error
+  // whatever the exit status: with halt_on_error ASan exits 1, which would look like a clean error.
+  const sanitizer = sanitizerReport(run.stderr);
+  if (sanitizer) return error(`sanitizer report: ${sanitizer}`);
   if (run.timedOut) return error(`timeout after ${run.timeoutSeconds} s (hang)`);
   if (run.signal) return error(`${client} killed by ${run.signal} (crash)`);
   if (run.exitCode !== undefined && run.exitCode >= 128) return error(`${client} exited ${run.exitCode} (crash)`);
 
   if (ref.expectation === 'no-crash') {
-    return { ...base, verdict: 'pass', reason: run.exitCode === 0 ? 'no crash' : `no crash (${client} exited ${run.exitCode ?? '?'})` };
+    // Malformed input: errors and partial output are fine; a crash or a hang (above) is not.
+    const driver = stats ? `; driver: ${stats.decoded} decoded, ${stats.decode_errors} decode errors` : '';
+    const reason = run.exitCode === 0 ? `no crash, no hang (${client} exited 0, ${frames} frames${driver})`
+      : `no crash, no hang, clean error (${client} exited ${run.exitCode ?? '?'}: ${firstLine(run.stderr) || 'no message'}${driver})`;
+    return { ...base, verdict: 'pass', reason };
   }
 
   if (run.exitCode !== 0) {

@@ -36,7 +36,7 @@ test('--env pairs', (t) => {
 });
 
 const vector = (over: Partial<TestVector> = {}): TestVector => ({
-  suite: 's', codec: 'VP9', name: 'v', inputPath: '/v.ivf', outputFormat: 'yuv420p', result: undefined, frames: undefined,
+  suite: 's', codec: 'VP9', name: 'v', inputFile: 'v.ivf', inputPath: '/v.ivf', outputFormat: 'yuv420p', result: undefined, frames: undefined,
   expected: 'decode', ffmpegInputOptions: [], ffmpegOutputOptions: [], frameMd5Path: undefined, ...over,
 });
 

@@ -11,7 +11,7 @@ import type { TestVector } from '../src/suite.js';
 import { runCli } from './helpers/cli.js';
 
 const vector = (over: Partial<TestVector> = {}): TestVector => ({
-  suite: 's', codec: 'VP9', name: 'v', inputPath: '/v.ivf', outputFormat: 'yuv420p', result: undefined, frames: undefined,
+  suite: 's', codec: 'VP9', name: 'v', inputFile: 'v.ivf', inputPath: '/v.ivf', outputFormat: 'yuv420p', result: undefined, frames: undefined,
   expected: 'decode', ffmpegInputOptions: [], ffmpegOutputOptions: [], frameMd5Path: undefined, ...over,
 });
 

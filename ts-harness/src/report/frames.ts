@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { clientEnv } from '../driver.js';
-import { downloadFormat, hwDecoderOptions } from '../ffmpeg.js';
+import { downloadFormat, hwInputOptions, softwareDecoderOptions } from '../ffmpeg.js';
 import { framesOf, parseFrameMd5 } from '../md5.js';
 import type { ResultFile } from './schema.js';
 import type { VectorReport } from './types.js';
@@ -50,7 +50,7 @@ export async function referenceFrame(v: VectorReport, n: number, o: ExtractOptio
   if (!v.decode) throw new Error('the result has no decode information for this vector');
   const d = v.decode;
   const { pixFmt, extra } = pictureFormat(d.output_format);
-  return runY4m(o.ffmpeg, ['-nostdin', '-hide_banner', '-v', 'error', '-threads', '1', ...d.ffmpeg_input_options, '-i', d.input,
+  return runY4m(o.ffmpeg, ['-nostdin', '-hide_banner', '-v', 'error', '-threads', '1', ...d.ffmpeg_input_options, ...softwareDecoderOptions(d.codec), '-i', d.input,
     '-map', '0:v:0', '-vf', select(n), '-autoscale', '0', '-fps_mode', 'passthrough', ...d.ffmpeg_output_options,
     '-frames:v', '1', '-pix_fmt', pixFmt, ...extra, '-f', 'yuv4mpegpipe', '-'], undefined, o.timeoutMs);
 }
@@ -62,7 +62,7 @@ export async function hardwareFrame(result: ResultFile, v: VectorReport, n: numb
   const dir = await mkdtemp(path.join(os.tmpdir(), 'vareq-frame-'));
   try {
     const env = clientEnv({ buildDir: result.build_dir, device: result.device, extraEnv: result.env }, path.join(dir, 'stats.json'));
-    return await runY4m(o.ffmpeg, ['-nostdin', '-hide_banner', '-v', 'error', ...d.ffmpeg_input_options, ...hwDecoderOptions(d.codec),
+    return await runY4m(o.ffmpeg, ['-nostdin', '-hide_banner', '-v', 'error', ...hwInputOptions({ codec: d.codec, ffmpegInputOptions: d.ffmpeg_input_options }),
       '-hwaccel', 'vaapi', '-hwaccel_device', o.hwaccelDevice, '-hwaccel_output_format', 'vaapi', '-i', d.input,
       '-filter_complex', `[0:v:0]hwdownload,format=${downloadFormat(d.output_format)},${select(n)}[o]`, '-map', '[o]',
       '-autoscale', '0', '-fps_mode', 'passthrough', ...d.ffmpeg_output_options, '-frames:v', '1', '-pix_fmt', pixFmt, ...extra,

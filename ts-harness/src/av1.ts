@@ -10,8 +10,10 @@
  *   at a key frame without a new sequence header it keeps its first frames context and surfaces;
  *   hwdownload then reads each larger frame through a vaCreateImage/vaGetImage of the first
  *   size (hwfc->width/height) and copies the larger frame out of that image (only the top-left
- *   part is right; FFmpeg reads past the image). The driver's surfaces are right, so such a
- *   stream is read with hwmap (vaDeriveImage: the surface's real layout) instead.
+ *   part is right; FFmpeg reads past the image; hwdownload of the exported DRM frame is wrong
+ *   too). The driver's surfaces are right, so such a stream is read with hwmap instead: vaDeriveImage
+ *   (the surface's real layout), or on the export path an mmap of the dma-buf with the layers of
+ *   the exported descriptor.
  */
 import type { FrameMd5 } from './md5.js';
 
@@ -48,7 +50,7 @@ export function av1HwInputOptions(libdav1dOptions: readonly string[]): HwOptions
 }
 
 export const MAP_READ_REASON =
-  "read with hwmap (vaDeriveImage), not hwdownload: the frame size grows within a sequence and FFmpeg 5.1's av1dec keeps its first frames context, so hwdownload would copy each larger frame out of a vaGetImage of the first size";
+  "read with hwmap (vaDeriveImage, or an mmap of the exported DRM PRIME descriptor), not hwdownload: the frame size grows within a sequence and FFmpeg 5.1's av1dec keeps its first frames context, so hwdownload would copy each larger frame out of an image of the first size";
 
 /**
  * Whether the hardware output must be read by mapping (see the module comment): an AV1 stream

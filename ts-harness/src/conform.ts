@@ -114,7 +114,8 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
     const hwOpts = { ffmpeg: o.ffmpeg, env, hwaccelDevice: o.hwaccelDevice, timeoutMs, workDir, keepRawFile: keep?.raw ?? undefined };
     // The client's input: the vector's file, or an IVF copy of a fuzzer reproducer (fuzzinput.ts).
     const hv: TestVector = { ...v, inputPath: await clientInput(v, workDir) };
-    const readPath: HwPath = o.client === 'ffmpeg-export' ? 'export' : av1NeedsMapRead(v.codec, refFrames) ? 'map' : 'copy-back';
+    const mapRead = av1NeedsMapRead(v.codec, refFrames);
+    const readPath: HwPath = o.client === 'ffmpeg-export' ? (mapRead ? 'export-map' : 'export') : mapRead ? 'map' : 'copy-back';
     const hw = o.client === 'mpv' ? await decodeMpv(hv, { ...hwOpts, mpv: o.mpv ?? 'mpv' })
       : await decodeHw(hv, { ...hwOpts, path: readPath });
     if (keep?.framemd5) {
@@ -134,7 +135,7 @@ async function runVector(v: TestVector, o: ConformOptions): Promise<VectorReport
       { expectation: v.expected, frames: refFrames, result: v.result, official },
     );
     const keepDetail = o.verbose || d.verdict === 'fail' || d.verdict === 'error';
-    const mapped = readPath === 'map' && o.client !== 'mpv';
+    const mapped = mapRead && o.client !== 'mpv';
     return report({
       verdict: d.verdict, reason: mapped ? `${d.reason} (${MAP_READ_REASON})` : d.reason, frames: d.frames, mismatches: d.mismatches, first_mismatch: d.firstMismatch,
       stats: d.stats, official_frames: d.official, duration_ms: Date.now() - started,

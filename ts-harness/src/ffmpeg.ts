@@ -67,10 +67,13 @@ export interface HwDecodeResult extends ProcessOutcome {
 
 /**
  * How the client takes frames from the driver: vaGetImage copies (copy-back), DRM PRIME export +
- * mapping (export), or vaDeriveImage + mapping (map: hwmap=mode=read+direct, the surface's own
- * layout; used where FFmpeg's hwdownload reads at a wrong size, see av1.ts).
+ * hwdownload of the DRM frame (export), or, where FFmpeg's hwdownload reads at a wrong size (see
+ * av1.ts), mappings that take each frame's own layout: vaDeriveImage (map: hwmap=mode=read+direct)
+ * or DRM PRIME export + an mmap of the dma-buf with the descriptor's layers (export-map).
  */
-export type HwPath = 'copy-back' | 'export' | 'map';
+export type HwPath = 'copy-back' | 'export' | 'map' | 'export-map';
+
+const isExportPath = (p: HwPath): boolean => p === 'export' || p === 'export-map';
 
 export interface HwDecodeOptions {
   /** copy-back (default) or export. */
@@ -104,11 +107,12 @@ export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File:
   // export: every frame is exported (vaExportSurfaceHandle, DRM PRIME 2) and read from the mapped
   // dma-buf by hwdownload, so the descriptor's fds, offsets and pitches are what is verified.
   const read = path === 'export' ? `hwmap=mode=read,format=drm_prime,hwdownload,format=${dl}`
-    : path === 'map' ? `hwmap=mode=read+direct,format=${dl}` : `hwdownload,format=${dl}`;
+    : path === 'export-map' ? `hwmap=mode=read,format=drm_prime,hwmap=mode=read,format=${dl}`
+      : path === 'map' ? `hwmap=mode=read+direct,format=${dl}` : `hwdownload,format=${dl}`;
   const graph = `[0:v:0]${read}` + (labels.length > 1 ? `,split=${labels.length}${labels.map((l) => `[${l}]`).join('')}` : '[md5]');
   const common = ['-autoscale', '0', '-fps_mode', 'passthrough'];
   // ffmpeg 5.1 cannot derive a DRM device from a VAAPI one (ENOSYS): both are opened on the node.
-  const devices = path === 'export'
+  const devices = isExportPath(path)
     ? ['-init_hw_device', `vaapi=va:${hwaccelDevice}`, '-init_hw_device', `drm=dr:${hwaccelDevice}`, '-filter_hw_device', 'dr', '-hwaccel', 'vaapi', '-hwaccel_device', 'va']
     : ['-hwaccel', 'vaapi', '-hwaccel_device', hwaccelDevice];
   const args = [

@@ -52,6 +52,9 @@ test('an AV1 stream whose frames grow past the first frame is read by mapping (v
   const graph = args[args.indexOf('-filter_complex') + 1] ?? '';
   t.true(graph.startsWith('[0:v:0]hwmap=mode=read+direct,format=nv12,split='), graph);
   t.false(graph.includes('hwdownload'));
+  const exp = hwDecodeArgs(vector(), '/dev/dri/renderD128', 'hw.framemd5', undefined, 'export-map');
+  t.true((exp[exp.indexOf('-filter_complex') + 1] ?? '').startsWith('[0:v:0]hwmap=mode=read,format=drm_prime,hwmap=mode=read,format=nv12,'), 'export client: the DRM frame mapped, not downloaded');
+  t.true(exp.includes('drm=dr:/dev/dri/renderD128'));
   const p010 = hwDecodeArgs(vector({ outputFormat: 'yuv420p10le' }), '/dev/dri/renderD128', 'hw.framemd5');
   t.true((p010[p010.indexOf('-filter_complex') + 1] ?? '').includes('hwdownload,format=p010le'), '10-bit is downloaded as P010');
 });

@@ -1,65 +1,24 @@
-/* H.264 stateless control definitions and validation, modelled on the kernel's
- * std_validate_compound() for the H.264 types (drivers/media/v4l2-core/v4l2-ctrls-core.c)
- * plus the ranges of the H.264 spec (7.4.2.1.1, 7.4.2.2) the SPS/PPS writer relies on. */
+/* H.264 stateless control definitions. The core applies the kernel's
+ * std_validate_compound() for the H.264 types first (core/ctrls_std.c: the ranges of the
+ * H.264 spec, 7.4.2.1.1 and 7.4.2.2, that the SPS/PPS writer relies on, flags and reserved
+ * fields); the checks here are only the ones it leaves out and the engine needs. */
 #include <errno.h>
 #include <string.h>
 
 #include "sim_h264_ctrls.h"
 
-static int validate_sps(void *elem)
-{
-    struct v4l2_ctrl_h264_sps *s = elem;
-    if (s->chroma_format_idc > 3 || s->bit_depth_luma_minus8 > 6 ||
-        s->bit_depth_chroma_minus8 > 6 || s->log2_max_frame_num_minus4 > 12 ||
-        s->pic_order_cnt_type > 2 || s->log2_max_pic_order_cnt_lsb_minus4 > 12 ||
-        s->max_num_ref_frames > V4L2_H264_REF_LIST_LEN)
-        return -EINVAL;
-    return 0;
-}
-
-static int validate_pps(void *elem)
-{
-    struct v4l2_ctrl_h264_pps *p = elem;
-    if (p->num_ref_idx_l0_default_active_minus1 > 31 ||
-        p->num_ref_idx_l1_default_active_minus1 > 31 || p->weighted_bipred_idc > 2 ||
-        p->pic_init_qp_minus26 < -62 || p->pic_init_qp_minus26 > 25 ||
-        p->pic_init_qs_minus26 < -26 || p->pic_init_qs_minus26 > 25 ||
-        p->chroma_qp_index_offset < -12 || p->chroma_qp_index_offset > 12 ||
-        p->second_chroma_qp_index_offset < -12 || p->second_chroma_qp_index_offset > 12)
-        return -EINVAL;
-    return 0;
-}
-
-static int validate_pw(void *elem)
-{
-    struct v4l2_ctrl_h264_pred_weights *w = elem;
-    if (w->luma_log2_weight_denom > 7 || w->chroma_log2_weight_denom > 7)
-        return -EINVAL;
-    return 0;
-}
-
 static int validate_slice(void *elem)
 {
-    struct v4l2_ctrl_h264_slice_params *s = elem;
-    if (s->slice_type > V4L2_H264_SLICE_TYPE_SI || s->cabac_init_idc > 2 ||
-        s->disable_deblocking_filter_idc > 2 || s->num_ref_idx_l0_active_minus1 > 31 ||
-        s->num_ref_idx_l1_active_minus1 > 31)
-        return -EINVAL;
-    s->reserved = 0;
-    return 0;
+    const struct v4l2_ctrl_h264_slice_params *s = elem;
+    return s->slice_type > V4L2_H264_SLICE_TYPE_SI ? -EINVAL : 0;
 }
 
 static int validate_decode(void *elem)
 {
-    struct v4l2_ctrl_h264_decode_params *d = elem;
-    for (unsigned i = 0; i < V4L2_H264_NUM_DPB_ENTRIES; i++) {
-        memset(d->dpb[i].reserved, 0, sizeof(d->dpb[i].reserved));
+    const struct v4l2_ctrl_h264_decode_params *d = elem;
+    for (unsigned i = 0; i < V4L2_H264_NUM_DPB_ENTRIES; i++)
         if (d->dpb[i].fields > V4L2_H264_FRAME_REF)
             return -EINVAL;
-    }
-    if (d->nal_ref_idc > 3)
-        return -EINVAL;
-    d->reserved = 0;
     return 0;
 }
 
@@ -78,16 +37,16 @@ static const char *const start_menu[] = {"No Start Code", "Annex B Start Code"};
 #define H264_PARAM_CONTROLS                                                                     \
     {.id = V4L2_CID_STATELESS_H264_SPS, .type = V4L2_CTRL_TYPE_H264_SPS,                        \
      .name = "H264 Sequence Parameter Set", .elem_size = sizeof(struct v4l2_ctrl_h264_sps),     \
-     .flags = SIM_CTRL_REQUIRED, .init = init_sps, .validate = validate_sps},                   \
+     .flags = SIM_CTRL_REQUIRED, .init = init_sps},                                             \
     {.id = V4L2_CID_STATELESS_H264_PPS, .type = V4L2_CTRL_TYPE_H264_PPS,                        \
      .name = "H264 Picture Parameter Set", .elem_size = sizeof(struct v4l2_ctrl_h264_pps),      \
-     .flags = SIM_CTRL_REQUIRED, .validate = validate_pps},                                     \
+     .flags = SIM_CTRL_REQUIRED},                                                               \
     {.id = V4L2_CID_STATELESS_H264_SCALING_MATRIX, .type = V4L2_CTRL_TYPE_H264_SCALING_MATRIX,  \
      .name = "H264 Scaling Matrix",                                                             \
      .elem_size = sizeof(struct v4l2_ctrl_h264_scaling_matrix)},                                \
     {.id = V4L2_CID_STATELESS_H264_PRED_WEIGHTS, .type = V4L2_CTRL_TYPE_H264_PRED_WEIGHTS,      \
      .name = "H264 Prediction Weight Table",                                                    \
-     .elem_size = sizeof(struct v4l2_ctrl_h264_pred_weights), .validate = validate_pw,          \
+     .elem_size = sizeof(struct v4l2_ctrl_h264_pred_weights),                                   \
      .flags = SIM_CTRL_NOT_PER_REQUEST},                                                        \
     {.id = V4L2_CID_STATELESS_H264_SLICE_PARAMS, .type = V4L2_CTRL_TYPE_H264_SLICE_PARAMS,      \
      .name = "H264 Slice Parameters",                                                           \

@@ -217,6 +217,11 @@ struct vareq_context {
 
     struct vareq_outbuf out[VAREQ_MAX_OUTPUT_BUFS];
     unsigned n_out;
+    /* V4L2_BUF_CAP_* of the OUTPUT queue, as the REQBUFS that allocated out[] reported
+     * them. A driver may change them only with the OUTPUT format (hantro sets
+     * SUPPORTS_M2M_HOLD_CAPTURE_BUF for H.264 in S_FMT), and S_FMT(OUTPUT) is refused
+     * while buffers are allocated, so they hold until free_output_bufs (context.c). */
+    uint32_t out_caps;
     struct vareq_pool pool;
     bool streaming;
 

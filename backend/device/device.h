@@ -79,6 +79,10 @@ unsigned v4l2_enum_formats(const struct vareq_sysops *ops, int fd, uint32_t type
 int v4l2_query_ctrl(const struct vareq_sysops *ops, int fd, uint32_t id,
                     struct v4l2_query_ext_ctrl *out);
 int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *count);
+/* The same; *caps (when not NULL): the queue's V4L2_BUF_CAP_* capabilities as REQBUFS
+ * reported them (0 from drivers older than Linux 4.20, which report none). */
+int v4l2_reqbufs_caps(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *count,
+                      uint32_t *caps);
 int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
                   uint32_t *offset, uint32_t *length);
 /* QUERYBUF of a buffer with up to *n_planes memory planes; *n_planes gets the count. */

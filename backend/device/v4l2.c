@@ -77,7 +77,8 @@ int v4l2_query_ctrl(const struct vareq_sysops *ops, int fd, uint32_t id,
     return vq_ioctl(ops, fd, VIDIOC_QUERY_EXT_CTRL, out);
 }
 
-int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *count)
+int v4l2_reqbufs_caps(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *count,
+                      uint32_t *caps)
 {
     struct v4l2_requestbuffers rb;
     memset(&rb, 0, sizeof(rb));
@@ -87,7 +88,14 @@ int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned
     if (vq_ioctl(ops, fd, VIDIOC_REQBUFS, &rb) < 0)
         return -1;
     *count = rb.count;
+    if (caps)
+        *caps = rb.capabilities;
     return 0;
+}
+
+int v4l2_reqbufs(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *count)
+{
+    return v4l2_reqbufs_caps(ops, fd, type, count, NULL);
 }
 
 /* b for an MMAP buffer of a queue of this type; on a multi-planar queue b.m.planes points

@@ -497,7 +497,7 @@ static int setup_output_bufs(struct vareq_context *ctx)
     const struct vareq_sysops *ops = ctx->drv->ops;
     unsigned count = OUTPUT_BUFS;
 
-    if (v4l2_reqbufs(ops, ctx->video_fd, ctx->out_type, &count) < 0) {
+    if (v4l2_reqbufs_caps(ops, ctx->video_fd, ctx->out_type, &count, &ctx->out_caps) < 0) {
         vq_err("OUTPUT REQBUFS: %s", strerror(errno));
         return -1;
     }
@@ -540,6 +540,7 @@ static void free_output_bufs(struct vareq_context *ctx)
         ctx->out[i].busy = false;
     }
     ctx->n_out = 0;
+    ctx->out_caps = 0;
     if (v4l2_reqbufs(ops, ctx->video_fd, ctx->out_type, &zero) < 0)
         vq_warn("OUTPUT REQBUFS(0): %s", strerror(errno));
 }

@@ -301,18 +301,12 @@ static VAStatus display_surface(struct vareq_context *ctx, VASurfaceID id,
 
 /* ---- slice-based decoding: the requests of a picture before its last ---- */
 
-/* The OUTPUT queue offers V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF (CREATE_BUFS with
- * count 0 reports the capabilities without allocating). */
-static bool hold_supported(struct vareq_context *ctx)
+/* The OUTPUT queue offers V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF: learnt once per
+ * V4L2 session from the REQBUFS that allocated the OUTPUT buffers (ctx->out_caps), not
+ * asked again per picture. */
+static bool hold_supported(const struct vareq_context *ctx)
 {
-    struct v4l2_create_buffers cb;
-    memset(&cb, 0, sizeof(cb));
-    cb.memory = V4L2_MEMORY_MMAP;
-    cb.format.type = ctx->out_type;
-    if (vq_ioctl(ctx->drv->ops, ctx->video_fd, VIDIOC_G_FMT, &cb.format) < 0 ||
-        vq_ioctl(ctx->drv->ops, ctx->video_fd, VIDIOC_CREATE_BUFS, &cb) < 0)
-        return false;
-    return cb.capabilities & V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF;
+    return ctx->out_caps & V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF;
 }
 
 /* STREAMOFF/ON of both queues: a CAPTURE buffer queued for a picture whose submission

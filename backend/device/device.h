@@ -125,6 +125,9 @@ struct vareq_slot {
     uint64_t release_seq;    /* when it last returned to the pool */
     unsigned pending_refs;   /* pending requests naming it as a reference */
     bool queued;             /* queued at the device (being decoded into) */
+    bool tainted;            /* the frame decoded last into it is not known good: its
+                              * request failed at the device (error flag, timeout, queue
+                              * reset) or predicted from such a frame (va/context.c) */
     atomic_uint pins;        /* derived images mapping it (changed under drv->lock) */
 };
 

@@ -18,6 +18,10 @@
  *   stale-ref      a decode that fails before reaching the device leaves its surface
  *                  without a frame: later frames referencing it fail, never decode from
  *                  the surface's older frame
+ *   tainted        a decode that failed at the device (error flag, timeout, DQBUF error
+ *                  and queue reset) taints its frame: every later frame predicted from it,
+ *                  directly or through another, reports an error up to the next keyframe,
+ *                  which decodes byte-exact; no success with other pixels than libvpx's
  * argv[3] (optional): the codec of the streams, vp9 (default) or vp8. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -604,12 +608,96 @@ static void test_stale_ref(void)
     vc_stream_free(&st);
 }
 
+/* ---- frames predicted from a frame the device failed ----
+ * Real decoders (hantro, rkvdec, cedrus) do not check their references: a frame predicted
+ * from an error-flagged or cancelled CAPTURE buffer decodes from whatever that memory
+ * holds and completes without a flag. The driver must report such frames failed itself
+ * (docs/architecture.md "Threads and errors"). simdev refuses an error-flagged reference
+ * (no picture), so cap-error shows the device-side failure; after a timeout or a DQBUF
+ * error the device's buffer is complete and unflagged, which is where only the driver can
+ * tell: without the taint those frames reported success. */
+static void tainted_case(struct vc_driver *drv, const struct vc_stream *st, const char *faults)
+{
+    struct vc_dec d;
+    struct errcap cap;
+    VAStatus status[FAULT_FRAMES];
+    bool exact[FAULT_FRAMES];
+    int fails = 0, lines, first_fail = -1;
+    char pattern[FAULT_FRAMES + 1];
+
+    setenv("VAREQ_SIM_FAULTS", faults, 1);
+    if (vc_dec_init(&d, drv, 176, 144, 6, 0, 0) < 0) {
+        unsetenv("VAREQ_SIM_FAULTS");
+        VC_CHECK(0, "%s: context setup failed", faults);
+        return;
+    }
+    unsetenv("VAREQ_SIM_FAULTS");
+    errcap_begin(&cap);
+    for (int f = 0; f < FAULT_FRAMES; f++) {
+        VASurfaceID t;
+        status[f] = f < st->n ? vc_decode(&d, &st->f[f], &t)
+                              : (VAStatus)VA_STATUS_ERROR_UNKNOWN;
+        exact[f] = status[f] == VA_STATUS_SUCCESS && vc_check_getimage(&d, t);
+        fails += status[f] != VA_STATUS_SUCCESS;
+        if (status[f] != VA_STATUS_SUCCESS && first_fail < 0)
+            first_fail = f;
+        pattern[f] = status[f] != VA_STATUS_SUCCESS ? 'E' : exact[f] ? '=' : 'x';
+    }
+    pattern[FAULT_FRAMES] = '\0';
+    lines = errcap_end(&cap, "vareq: error");
+    fprintf(stderr, "%s  tainted, %s: %d failed decodes, %d error log lines\n", pattern,
+            faults, fails, lines);
+    VC_CHECK(first_fail >= 0, "%s: no decode failed", faults);
+    VC_CHECK(lines >= fails, "%s: %d failures, %d error log lines", faults, fails, lines);
+    for (int f = 0; f < FAULT_FRAMES; f++) {
+        /* the first frame of its group of pictures that failed: every later frame of the
+         * group predicts from it (libvpx: each inter frame from the previous one) */
+        int gop = f / KF_DIST * KF_DIST, failed_before = -1;
+        for (int g = gop; g < f; g++)
+            if (status[g] != VA_STATUS_SUCCESS) {
+                failed_before = g;
+                break;
+            }
+        VC_CHECK(status[f] != VA_STATUS_SUCCESS || exact[f],
+                 "%s: frame %d reported success with pixels other than libvpx's", faults, f);
+        VC_CHECK(failed_before < 0 || status[f] != VA_STATUS_SUCCESS,
+                 "%s: frame %d reported success although it predicts from frame %d, whose "
+                 "decode failed (%s)", faults, f, failed_before, vaErrorStr(status[failed_before]));
+        VC_CHECK(f % KF_DIST || exact[f], "%s: keyframe %d did not decode byte-exact", faults, f);
+    }
+    vc_dec_fini(&d);
+}
+
+static void test_tainted(void)
+{
+    static const char *const faults[] = {
+        "cap-error:every=4",       /* the device flags frames 3, 7, 11, 15 */
+        "late=1500:every=4",       /* they time out (VAREQ_DECODE_TIMEOUT_MS=400) */
+        "ioctl:DQBUF:EIO:every=7", /* DQBUF fails after their completion: queues reset */
+    };
+    struct vc_driver drv;
+    struct vc_stream st = {0};
+
+    setenv("VAREQ_DECODE_TIMEOUT_MS", "400", 1);
+    setenv("VAREQ_LOG", "error", 1);
+    if (vc_encode(&st, 176, 144, FAULT_FRAMES, KF_DIST, 62) < 0 ||
+        vc_open(&drv, driver_path) < 0) {
+        VC_CHECK(0, "setup");
+        return;
+    }
+    for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+        tainted_case(&drv, &st, faults[i]);
+    vc_close(&drv);
+    vc_stream_free(&st);
+}
+
 int main(int argc, char **argv)
 {
     const char *mode;
 
     if (argc < 3) {
-        fprintf(stderr, "usage: %s DRIVER.so fence|fence-timeout|faults|stale-ref [vp9|vp8]\n", argv[0]);
+        fprintf(stderr, "usage: %s DRIVER.so fence|fence-timeout|faults|stale-ref|tainted "
+                "[vp9|vp8]\n", argv[0]);
         return 2;
     }
     driver_path = argv[1];
@@ -627,6 +715,8 @@ int main(int argc, char **argv)
         test_faults();
     } else if (!strcmp(mode, "stale-ref")) {
         test_stale_ref();
+    } else if (!strcmp(mode, "tainted")) {
+        test_tainted();
     } else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;

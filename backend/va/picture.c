@@ -331,10 +331,13 @@ static void restart_streams(struct vareq_context *ctx)
 /* Queues request f->part of a picture that has more (OUTPUT buffer oi with
  * V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF, the CAPTURE slot with the first part) and waits for
  * it, so that OUTPUT buffer oi is free for the next part. *cap_queued: the CAPTURE
- * buffer is now with the device. */
+ * buffer is now with the device. *flagged: set when the device flagged the request's
+ * OUTPUT buffer with V4L2_BUF_FLAG_ERROR (v4l2_m2m_buf_done_and_job_finish() gives a held
+ * request's state to the OUTPUT buffer only: the CAPTURE buffer may come back unflagged
+ * after the last slice, so the picture's completion must remember it). */
 static VAStatus submit_held_part(struct vareq_context *ctx, const struct vareq_codec_frame *f,
                                  unsigned oi, struct vareq_slot *slot, uint64_t ts_ns,
-                                 bool *cap_queued)
+                                 bool *cap_queued, bool *flagged)
 {
     const struct vareq_sysops *ops = ctx->drv->ops;
     struct v4l2_ext_controls ec;
@@ -414,8 +417,10 @@ static VAStatus submit_held_part(struct vareq_context *ctx, const struct vareq_c
                di != oi ? "another buffer" : strerror(errno));
         return VA_STATUS_ERROR_OPERATION_FAILED;
     }
-    if (df & V4L2_BUF_FLAG_ERROR)
+    if (df & V4L2_BUF_FLAG_ERROR) {
         vq_warn("slice request %u: the device flagged the OUTPUT buffer", f->part);
+        *flagged = true;
+    }
     return VA_STATUS_SUCCESS;
 }
 
@@ -515,7 +520,7 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     struct vareq_surface *disp = NULL;
     VAStatus st;
     int oi;
-    bool cap_queued = false, completes;
+    bool cap_queued = false, completes, part_flagged = false;
 
     st = check_size_change(ctx);
     if (st != VA_STATUS_SUCCESS)
@@ -537,6 +542,11 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     req->slot = slot;
     req->surface = s;
     req->profile_idx = ctx->profile_idx;
+    req->continues = completes;
+    /* the AV1 translator names every frame the device keeps (reference_frame_ts[] of all
+     * eight slots), keyframes included, not only those the picture predicts from: its
+     * references cannot taint (docs/architecture.md "Threads and errors") */
+    req->refs_predict = ctx->codec != &vareq_codec_av1;
 
     frame_inputs(ctx, &f, &pp);
     f.out = ctx->out[oi].map;
@@ -554,7 +564,8 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     *display = f.display;
     /* slice-based decoding: every request of the picture but the last */
     while (st == VA_STATUS_SUCCESS && f.more_parts) {
-        st = submit_held_part(ctx, &f, (unsigned)oi, slot, req->ts_ns, &cap_queued);
+        st = submit_held_part(ctx, &f, (unsigned)oi, slot, req->ts_ns, &cap_queued,
+                              &part_flagged);
         if (st != VA_STATUS_SUCCESS)
             break;
         f.part++;
@@ -566,6 +577,7 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     }
     if (st != VA_STATUS_SUCCESS)
         goto fail_count;
+    req->part_failed = part_flagged;
     if (f.display != VA_INVALID_SURFACE && f.display != s->id &&
         (st = display_surface(ctx, f.display, &disp)) != VA_STATUS_SUCCESS)
         goto fail_count;

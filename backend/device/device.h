@@ -127,7 +127,7 @@ struct vareq_slot {
     bool queued;             /* queued at the device (being decoded into) */
     bool tainted;            /* the frame decoded last into it is not known good: its
                               * request failed at the device (error flag, timeout, queue
-                              * reset) or predicted from such a frame (va/context.c) */
+                              * reset) or predicted from such a frame (va/request.c) */
     atomic_uint pins;        /* derived images mapping it (changed under drv->lock) */
 };
 

@@ -45,7 +45,7 @@ SANITIZED_TESTS=(vp9-parser-unit vp8-parser-unit h264-slice-unit av1-abi av1-sta
   av1-obu-unit av1-sanitized-bad-input av1-sanitized-conformance
   vp9-park vp9-park-hantro vp9-park-rkvdec
   va-pool-export-pending va-robust-faults-vp9 va-robust-stale-ref-vp9 va-robust-stale-ref-vp8
-  h264-sim-slice-unit simdev-vp9-refcache)
+  h264-sim-slice-unit simdev-vp9-refcache va-robust-tainted-vp9 va-robust-tainted-vp8)
 # (va-pool-orphan is left out: it counts /proc/self/maps lines, which the sanitizer runtime grows.)
 
 if [[ " $* " != *" --skip-c "* ]]; then

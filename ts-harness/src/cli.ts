@@ -18,7 +18,7 @@ import { BENCH_SCHEMA_ID, validateBench, type BenchFile } from './report/benchsc
 import { buildReport, writeReport } from './report/document.js';
 import { readResult, toResult, writeJsonReport } from './report/json.js';
 import { writeJunit } from './report/junit.js';
-import { renderTable } from './report/table.js';
+import { PASS_ROWS_UP_TO, renderTable } from './report/table.js';
 import type { VectorReport } from './report/types.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -59,6 +59,7 @@ interface ConformFlags {
   progress: boolean;
   verbose: boolean;
   color: boolean;
+  allRows: boolean;
 }
 
 interface CorporaFlags {
@@ -203,7 +204,7 @@ async function runConform(flags: ConformFlags): Promise<void> {
   });
   bar?.stop();
   const suitesRun = report.suites.filter((s) => s.enabled).length;
-  process.stdout.write(renderTable(report, { color: flags.color && process.stdout.isTTY === true, showSuite: suitesRun > 1 }) + '\n');
+  process.stdout.write(renderTable(report, { color: flags.color && process.stdout.isTTY === true, showSuite: suitesRun > 1, ...(flags.allRows ? { passRows: true } : {}) }) + '\n');
   if (flags.json) {
     await writeJsonReport(flags.json, toResult(report, { device: choice.kind, build_dir: bDir, env: { ...choice.env, ...extraEnv }, set: set ? { name: set.name, file: set.file } : null, duration_ms: Date.now() - started }));
   }
@@ -264,6 +265,7 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .option('--mpv <path>', 'mpv binary (--client mpv)', 'mpv')
     .option('--no-progress', 'no progress output on stderr')
     .option('--no-color', 'no colours in the table')
+    .option('--all-rows', `list passing vectors in the table also when a run has more than ${PASS_ROWS_UP_TO} vectors`, false)
     .option('-v, --verbose', 'keep ffmpeg command lines and stderr for every vector in the JSON report', false)
     .action(async (flags: ConformFlags) => {
       await runConform(flags);

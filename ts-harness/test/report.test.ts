@@ -41,3 +41,15 @@ test('table with a conformance set marks known and unexpected results and says w
   t.regex(out, /UNEXPECTED/);
   t.regex(out, /expectations NOT held: 1 unexpected/);
 });
+
+test('a large run lists only the vectors that did not pass, and says how many passing ones it left out', (t) => {
+  const many = [...Array.from({ length: 60 }, (_, i) => v(`p${i}`, 'pass')), v('bad', 'fail', { mismatches: 1, first_mismatch: 2 })];
+  const out = renderTable({ suites: [], vectors: many, summary: summarize(many), expectations: null });
+  t.false(out.includes('p17'));
+  t.regex(out, /bad/);
+  t.regex(out, /60 passing vectors not listed/);
+  t.regex(out, /60 passed, 1 failed/);
+  const all = renderTable({ suites: [], vectors: many, summary: summarize(many), expectations: null }, { passRows: true });
+  t.regex(all, /p17/);
+  t.false(all.includes('not listed'));
+});

@@ -10,8 +10,12 @@ function expectationCell(v: VectorReport): string {
   return v.expected ? 'known' : '';
 }
 
-export function renderTable(report: ConformReport, opts: { color?: boolean; showSuite?: boolean } = {}): string {
+/** Runs with more vectors than this list only the vectors that did not pass as expected, unless passRows is set. */
+export const PASS_ROWS_UP_TO = 50;
+
+export function renderTable(report: ConformReport, opts: { color?: boolean; showSuite?: boolean; passRows?: boolean } = {}): string {
   const color = opts.color ?? false;
+  const passRows = opts.passRows ?? report.vectors.length <= PASS_ROWS_UP_TO;
   const paint = (verdict: string): string => {
     if (!color) return verdict;
     const code = verdict === 'pass' ? 32 : verdict === 'fail' ? 31 : verdict === 'error' ? 35 : 33;
@@ -20,13 +24,19 @@ export function renderTable(report: ConformReport, opts: { color?: boolean; show
   const withSet = report.expectations !== null;
   const head = [...(opts.showSuite ? ['suite'] : []), 'vector', 'frames', 'verdict', ...(withSet ? ['expectation'] : []), 'first mismatch / reason'];
   const table = new Table({ head, style: { head: color ? ['bold'] : [], border: [] }, wordWrap: true });
+  let hidden = 0;
   for (const v of report.vectors) {
+    if (!passRows && v.verdict === 'pass' && v.outcome !== 'unexpected-pass') {
+      hidden += 1;
+      continue;
+    }
     const detail = v.first_mismatch !== null ? `frame ${v.first_mismatch}: ${v.reason}` : v.verdict === 'pass' ? '' : v.reason;
     table.push([...(opts.showSuite ? [v.suite] : []), v.name, String(v.frames), paint(v.verdict), ...(withSet ? [expectationCell(v)] : []),
       detail.length > 100 ? detail.slice(0, 97) + '...' : detail]);
   }
   const s = report.summary;
-  const lines = [table.toString()];
+  const lines = table.length > 0 ? [table.toString()] : [];
+  if (hidden > 0) lines.push(`${hidden} passing vectors not listed (--all-rows lists them; the JSON and HTML reports have every vector)`);
   if (report.suites.length > 1 || report.suites.some((x) => !x.enabled)) {
     const st = new Table({ head: ['suite', 'vectors', 'pass', 'fail', 'unsupported', 'error', 'time'], style: { head: color ? ['bold'] : [], border: [] } });
     for (const x of report.suites) {

@@ -1,6 +1,6 @@
 /** JSON schema of `vareq bench --json` (documented in docs/harness.md); the CLI validates before writing. */
 import type { BenchRow } from '../bench.js';
-import { schemaCheck } from './schema.js';
+import { count, schemaCheck, stats } from './schema.js';
 
 export const BENCH_SCHEMA_ID = 'vareq-bench/1';
 
@@ -17,16 +17,10 @@ export interface BenchFile {
 }
 
 const num = { type: 'number' } as const;
-const count = { type: 'integer', minimum: 0 } as const;
 const nullableNum = { type: ['number', 'null'] } as const;
 const nullableCount = { type: ['integer', 'null'], minimum: 0 } as const;
 const measurement = {
   wall_s: num, user_s: num, sys_s: num, cpu_s: num, peak_rss_kib: count, peak_fds: nullableCount, steady_fds: nullableCount, exit_code: { type: 'integer' },
-} as const;
-const stats = {
-  type: ['object', 'null'],
-  required: ['decoded', 'decode_errors', 'images_read', 'exports', 'extra'],
-  properties: { decoded: count, decode_errors: count, images_read: count, exports: count, extra: { type: 'object' } },
 } as const;
 const hwRun = {
   type: 'object', additionalProperties: false,

@@ -8,7 +8,7 @@ export const RESULT_SCHEMA_ID = 'vareq-conform/1';
 export type ResultFile = { schema: typeof RESULT_SCHEMA_ID; tool: 'vareq conform'; created: string } & ResultMeta & ConformReport;
 
 const verdict = { enum: ['pass', 'fail', 'unsupported', 'error'] } as const;
-const count = { type: 'integer', minimum: 0 } as const;
+export const count = { type: 'integer', minimum: 0 } as const;
 const strings = { type: 'array', items: { type: 'string' } } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const summary = {
@@ -16,7 +16,8 @@ const summary = {
   required: ['pass', 'fail', 'unsupported', 'error', 'total'],
   properties: { pass: count, fail: count, unsupported: count, error: count, total: count },
 } as const;
-const stats = {
+/** The driver's counters (stats.ts DriverStats), or null; shared with the bench file's schema. */
+export const stats = {
   type: ['object', 'null'],
   required: ['decoded', 'decode_errors', 'images_read', 'exports', 'extra'],
   properties: { decoded: count, decode_errors: count, images_read: count, exports: count, extra: { type: 'object' } },

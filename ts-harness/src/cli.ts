@@ -8,7 +8,7 @@ import cliProgress from 'cli-progress';
 import { buildCorpus } from './corpora/generate.js';
 import { CONFORM_CLIENTS, conform, plainSuites, type ConformClient, type SuiteSpec } from './conform.js';
 import { loadSet } from './confset.js';
-import { checkDriverBuilt, parseDevice, parseEnvPairs } from './driver.js';
+import { SIM_PROFILES, SIM_PROFILE_OPTIONS, checkDriverBuilt, parseDevice, parseEnvPairs } from './driver.js';
 import { EXIT, EnvironmentError, UsageError, errorMessage } from './errors.js';
 import { buildDir, cacheDir, vectorsDir } from './paths.js';
 import { probe, renderProbe } from './probe.js';
@@ -20,6 +20,9 @@ import { readResult, toResult, writeJsonReport } from './report/json.js';
 import { writeJunit } from './report/junit.js';
 import { PASS_ROWS_UP_TO, renderTable } from './report/table.js';
 import type { VectorReport } from './report/types.js';
+
+/** --device of conform, probe and bench (parseDevice in driver.ts). */
+const DEVICE_HELP = `sim | sim:<profile> (${SIM_PROFILES.join(', ')}; ${SIM_PROFILE_OPTIONS.map((o) => `+${o}`).join(', ')}) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN`;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -258,7 +261,7 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .option('-e, --env <KEY=VAL>', 'extra environment for the client (repeatable), e.g. VAREQ_SIM_FAULTS=...', collect, [])
     .option('--build-dir <dir>', 'meson build directory holding the driver (default: <repo>/build or VAREQ_BUILD_DIR)')
     .option('--cache-dir <dir>', 'software reference cache (default: <build>/cache)')
-    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free, +slice-based) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
+    .option('--device <dev>', DEVICE_HELP)
     .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
     .option('--ffmpeg <path>', 'ffmpeg binary (client and software reference)', 'ffmpeg')
     .addOption(new Option('--client <name>', 'client that decodes through the driver: ffmpeg (copy-back), ffmpeg-export (DRM PRIME export, frames read from the dma-buf), mpv').choices([...CONFORM_CLIENTS]).default('ffmpeg'))
@@ -275,7 +278,7 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .command('probe')
     .description('V4L2 decoders (media/video nodes, driver), OUTPUT formats with their CAPTURE formats, and the VA profiles the driver advertises')
     .option('--json', 'print JSON', false)
-    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free, +slice-based) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
+    .option('--device <dev>', DEVICE_HELP)
     .option('--build-dir <dir>', 'meson build directory holding the driver')
     .option('--hwaccel-device <node>', 'DRM render node for vainfo', '/dev/dri/renderD128')
     .option('-e, --env <KEY=VAL>', 'extra environment (repeatable), e.g. VAREQ_SIM_PROFILE=rkvdec', collect, [])
@@ -293,7 +296,7 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .option('--codec <name>', 'codec (repeatable): VP9, H264, AV1; default all', collect, [])
     .option('--runs <n>', 'runs per side (the least CPU time is kept)', positiveInt, 1)
     .option('--build-dir <dir>', 'meson build directory holding the driver (streams are cached in <build>/bench)')
-    .option('--device <dev>', 'sim | sim:<profile> (generic, rkvdec, hantro, cedrus; +reset-on-free, +slice-based) | kernel | auto (kernel if /dev/media* exist, else sim) | /dev/mediaN')
+    .option('--device <dev>', DEVICE_HELP)
     .option('--ffmpeg <path>', 'ffmpeg binary', 'ffmpeg')
     .option('--hwaccel-device <node>', 'DRM render node given to ffmpeg', '/dev/dri/renderD128')
     .option('--timeout <s>', 'per-decode timeout in seconds', positiveNumber, 600)

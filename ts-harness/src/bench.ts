@@ -19,7 +19,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { clientEnv, type DriverSetup } from './driver.js';
 import { EnvironmentError } from './errors.js';
-import { hwDecoderOptions } from './ffmpeg.js';
+import { exportDeviceArgs, hwDecoderOptions } from './ffmpeg.js';
 import { readStats, type DriverStats } from './stats.js';
 
 export type BenchCodec = 'VP9' | 'H264' | 'AV1';
@@ -223,9 +223,7 @@ export function clientArgs(client: BenchClient, s: Pick<BenchStream, 'codec' | '
     case 'gpu':
       return [...head, '-hwaccel', 'vaapi', '-hwaccel_device', hwaccelDevice, ...hw, '-i', s.file, ...limit, '-f', 'null', '-'];
     case 'export':
-      // ffmpeg 5.1 cannot derive a DRM device from a VAAPI one (ENOSYS): both are opened on the node.
-      return [...head, '-init_hw_device', `vaapi=va:${hwaccelDevice}`, '-init_hw_device', `drm=dr:${hwaccelDevice}`, '-filter_hw_device', 'dr',
-        '-hwaccel', 'vaapi', '-hwaccel_device', 'va', ...hw, '-i', s.file, ...limit, '-vf', 'hwmap=mode=read,format=drm_prime', '-f', 'null', '-'];
+      return [...head, ...exportDeviceArgs(hwaccelDevice), '-hwaccel', 'vaapi', '-hwaccel_device', 'va', ...hw, '-i', s.file, ...limit, '-vf', 'hwmap=mode=read,format=drm_prime', '-f', 'null', '-'];
   }
 }
 

@@ -28,10 +28,18 @@ export function hwDecoderOptions(codec: string): string[] {
  * decoder cannot give what the suite asks (conform checks that first: hwLimitation).
  */
 export function hwInputOptions(v: Pick<TestVector, 'codec' | 'ffmpegInputOptions'>): string[] {
+  return [...nativeInputOptions(v), ...hwDecoderOptions(v.codec)];
+}
+
+/**
+ * The suite's decoder options as the native (hwaccel) decoder names them, for every client that
+ * decodes with FFmpeg's decoders (ffmpeg, mpv); throws on a limitation (hwLimitation).
+ */
+export function nativeInputOptions(v: Pick<TestVector, 'codec' | 'ffmpegInputOptions'>): string[] {
   if (!isAv1(v.codec)) return [...v.ffmpegInputOptions];
   const o = av1HwInputOptions(v.ffmpegInputOptions);
   if (!o.ok) throw new Error(o.limitation);
-  return [...o.options, ...hwDecoderOptions(v.codec)];
+  return o.options;
 }
 
 /** Why the hardware client cannot decode what the vector's reference covers, or null. */
@@ -75,6 +83,15 @@ export type HwPath = 'copy-back' | 'export' | 'map' | 'export-map';
 
 const isExportPath = (p: HwPath): boolean => p === 'export' || p === 'export-map';
 
+/**
+ * Devices of a client that exports: a VAAPI device `va` and a DRM device `dr`, both opened on the
+ * render node (ffmpeg 5.1 cannot derive a DRM device from a VAAPI one: ENOSYS). `dr` is the
+ * filters' device unless `filterDevice` is false.
+ */
+export function exportDeviceArgs(hwaccelDevice: string, filterDevice = true): string[] {
+  return ['-init_hw_device', `vaapi=va:${hwaccelDevice}`, '-init_hw_device', `drm=dr:${hwaccelDevice}`, ...(filterDevice ? ['-filter_hw_device', 'dr'] : [])];
+}
+
 export interface HwDecodeOptions {
   /** copy-back (default) or export. */
   path?: HwPath;
@@ -111,9 +128,8 @@ export function hwDecodeArgs(v: TestVector, hwaccelDevice: string, frameMd5File:
       : path === 'map' ? `hwmap=mode=read+direct,format=${dl}` : `hwdownload,format=${dl}`;
   const graph = `[0:v:0]${read}` + (labels.length > 1 ? `,split=${labels.length}${labels.map((l) => `[${l}]`).join('')}` : '[md5]');
   const common = ['-autoscale', '0', '-fps_mode', 'passthrough'];
-  // ffmpeg 5.1 cannot derive a DRM device from a VAAPI one (ENOSYS): both are opened on the node.
   const devices = isExportPath(path)
-    ? ['-init_hw_device', `vaapi=va:${hwaccelDevice}`, '-init_hw_device', `drm=dr:${hwaccelDevice}`, '-filter_hw_device', 'dr', '-hwaccel', 'vaapi', '-hwaccel_device', 'va']
+    ? [...exportDeviceArgs(hwaccelDevice), '-hwaccel', 'vaapi', '-hwaccel_device', 'va']
     : ['-hwaccel', 'vaapi', '-hwaccel_device', hwaccelDevice];
   const args = [
     '-nostdin', '-hide_banner', '-y', '-v', 'warning',
@@ -142,7 +158,7 @@ async function readFrameMd5File(file: string): Promise<{ frames: FrameMd5[]; pro
  * must succeed). Returns null when ffmpeg can open one, else its error line.
  */
 export async function exportPathProblem(ffmpeg: string, hwaccelDevice: string, env: Record<string, string>): Promise<string | null> {
-  const args = ['-nostdin', '-hide_banner', '-v', 'error', '-init_hw_device', `vaapi=va:${hwaccelDevice}`, '-init_hw_device', `drm=dr:${hwaccelDevice}`,
+  const args = ['-nostdin', '-hide_banner', '-v', 'error', ...exportDeviceArgs(hwaccelDevice, false),
     '-f', 'lavfi', '-i', 'nullsrc=s=16x16:d=0.04', '-f', 'null', '-'];
   const r = await execa(ffmpeg, args, { env, extendEnv: false, reject: false, stdin: 'ignore', timeout: 60_000 });
   if (r.exitCode === 0) return null;

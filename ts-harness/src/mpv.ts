@@ -13,9 +13,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { av1HwInputOptions, isAv1 } from './av1.js';
+import { isAv1 } from './av1.js';
 import { EnvironmentError } from './errors.js';
-import { clipLines, downloadFormat, type HwDecodeOptions, type HwDecodeResult } from './ffmpeg.js';
+import { clipLines, downloadFormat, nativeInputOptions, type HwDecodeOptions, type HwDecodeResult } from './ffmpeg.js';
 import { framesOf, parseFrameMd5, type FrameMd5 } from './md5.js';
 import type { TestVector } from './suite.js';
 
@@ -34,18 +34,10 @@ export function decoderOptions(ffmpegInputOptions: readonly string[]): string[] 
   return out.length ? [`--vd-lavc-o=${out.join(',')}`] : [];
 }
 
-/** The suite's decoder options as the native decoder names them (AV1: see av1.ts). */
-function nativeOptions(v: TestVector): readonly string[] {
-  if (!isAv1(v.codec)) return v.ffmpegInputOptions;
-  const o = av1HwInputOptions(v.ffmpegInputOptions);
-  if (!o.ok) throw new Error(o.limitation);
-  return o.options;
-}
-
 export function mpvArgs(v: TestVector, hwaccelDevice: string, frameMd5File: string): string[] {
   return [
     '--no-config', '--msg-level=all=warn', '--hwdec=vaapi-copy', '--hwdec-codecs=all', `--vaapi-device=${hwaccelDevice}`,
-    ...(isAv1(v.codec) ? ['--vd=av1'] : []), ...decoderOptions(nativeOptions(v)),
+    ...(isAv1(v.codec) ? ['--vd=av1'] : []), ...decoderOptions(nativeInputOptions(v)),
     `--vf=format=fmt=${mpvFormat(v.outputFormat)}`, '--ovc=rawvideo', '--of=framemd5', `--o=${frameMd5File}`,
     '--no-audio', '--no-sub', '--', v.inputPath,
   ];

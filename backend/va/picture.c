@@ -310,7 +310,8 @@ static bool hold_supported(const struct vareq_context *ctx)
 }
 
 /* STREAMOFF/ON of both queues: a CAPTURE buffer queued for a picture whose submission
- * failed half-way returns to userspace (the pending requests complete first). */
+ * failed half-way (a held slice request, or a request that could not be queued) returns
+ * to userspace (the pending requests complete first). */
 static void restart_streams(struct vareq_context *ctx)
 {
     const uint32_t types[2] = {ctx->out_type, ctx->cap_type};
@@ -325,7 +326,7 @@ static void restart_streams(struct vareq_context *ctx)
         ctx->out[i].busy = false;
     for (int t = 0; t < 2; t++)
         if (v4l2_stream(ctx->drv->ops, ctx->video_fd, types[t], true) < 0)
-            vq_err("STREAMON after a failed slice request: %s", strerror(errno));
+            vq_err("STREAMON after a failed submission: %s", strerror(errno));
 }
 
 /* Queues request f->part of a picture that has more (OUTPUT buffer oi with
@@ -341,8 +342,6 @@ static VAStatus submit_held_part(struct vareq_context *ctx, const struct vareq_c
 {
     const struct vareq_sysops *ops = ctx->drv->ops;
     struct v4l2_ext_controls ec;
-    struct v4l2_buffer b;
-    struct v4l2_plane plane;
     unsigned di;
     uint32_t df;
     short rev = 0;
@@ -371,23 +370,9 @@ static VAStatus submit_held_part(struct vareq_context *ctx, const struct vareq_c
     ec.request_fd = fd;
     ec.count = f->n_ctrls;
     ec.controls = (struct v4l2_ext_control *)f->ctrls;
-    memset(&b, 0, sizeof(b));
-    memset(&plane, 0, sizeof(plane));
-    b.type = ctx->out_type;
-    b.memory = V4L2_MEMORY_MMAP;
-    b.index = oi;
-    b.flags = V4L2_BUF_FLAG_REQUEST_FD | V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF;
-    b.request_fd = fd;
-    vq_ns_to_timeval(ts_ns, &b.timestamp);
-    if (V4L2_TYPE_IS_MULTIPLANAR(ctx->out_type)) {
-        plane.bytesused = (uint32_t)f->out_used;
-        b.m.planes = &plane;
-        b.length = 1;
-    } else {
-        b.bytesused = (uint32_t)f->out_used;
-    }
     if ((f->n_ctrls && vq_ioctl(ops, ctx->video_fd, VIDIOC_S_EXT_CTRLS, &ec) < 0) ||
-        vq_ioctl(ops, ctx->video_fd, VIDIOC_QBUF, &b) < 0) {
+        v4l2_qbuf(ops, ctx->video_fd, ctx->out_type, oi, f->out_used, ts_ns, fd,
+                  V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF) < 0) {
         vq_err("slice request %u: S_EXT_CTRLS/QBUF OUTPUT: %s", f->part, strerror(errno));
         ops->close(fd);
         return VA_STATUS_ERROR_DECODING_ERROR;
@@ -603,7 +588,7 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
         goto fail_count;
     }
     if (v4l2_qbuf(ops, ctx->video_fd, ctx->out_type, (unsigned)oi, f.out_used, req->ts_ns,
-                  req->fd) < 0) {
+                  req->fd, 0) < 0) {
         vq_err("QBUF OUTPUT %d: %s", oi, strerror(errno));
         st = VA_STATUS_ERROR_OPERATION_FAILED;
         goto fail_count;
@@ -616,30 +601,9 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     }
     if (media_request_queue(ops, req->fd) < 0) {
         vq_err("MEDIA_REQUEST_IOC_QUEUE: %s", strerror(errno));
-        ops->close(req->fd);
-        req->fd = -1;
-        /* the CAPTURE buffer is queued without a job: restart the queues */
-        slot->queued = true;
-        atomic_fetch_add(&drv->stats.decode_errors, 1);
-        free(req);
-        s->status = VA_STATUS_ERROR_DECODING_ERROR;
-        {
-            /* reset via a completion of everything pending, then STREAMOFF/ON */
-            const uint32_t types[2] = {ctx->out_type, ctx->cap_type};
-            while (ctx->req_head)
-                if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
-                    break;
-            for (int t = 0; t < 2; t++)
-                v4l2_stream(ops, ctx->video_fd, types[t], false);
-            for (unsigned i = 0; i < ctx->pool.n; i++)
-                ctx->pool.slots[i].queued = false;
-            for (unsigned i = 0; i < ctx->n_out; i++)
-                ctx->out[i].busy = false;
-            for (int t = 0; t < 2; t++)
-                if (v4l2_stream(ops, ctx->video_fd, types[t], true) < 0)
-                    vq_err("STREAMON after failed queue: %s", strerror(errno));
-        }
-        return VA_STATUS_ERROR_DECODING_ERROR;
+        cap_queued = true; /* queued without a job: fail_count restarts the queues */
+        st = VA_STATUS_ERROR_DECODING_ERROR;
+        goto fail_count;
     }
 
     /* commit: the surface now holds this memory; the memory it held returns to the pool */
@@ -683,7 +647,7 @@ fail_count:
     if (req->fd >= 0)
         ops->close(req->fd);
     if (cap_queued)
-        restart_streams(ctx); /* the held CAPTURE buffer comes back */
+        restart_streams(ctx); /* the CAPTURE buffer queued for this picture comes back */
     free(req);
     atomic_fetch_add(&drv->stats.decode_errors, 1);
     s->status = VA_STATUS_ERROR_DECODING_ERROR;

@@ -89,9 +89,10 @@ int v4l2_querybuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigne
 int v4l2_querybuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
                          unsigned *n_planes, uint32_t *offset, uint32_t *length);
 int v4l2_stream(const struct vareq_sysops *ops, int fd, uint32_t type, bool on);
-/* QBUF of an MMAP buffer with one memory plane. request_fd < 0: no request. */
+/* QBUF of an MMAP buffer with one memory plane. request_fd < 0: no request. flags: more
+ * V4L2_BUF_FLAG_* to set (V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF), usually 0. */
 int v4l2_qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
-              size_t bytesused, uint64_t ts_ns, int request_fd);
+              size_t bytesused, uint64_t ts_ns, int request_fd, uint32_t flags);
 /* QBUF of an MMAP buffer with n_planes memory planes (bytesused set on plane 0 only). */
 int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
                      unsigned n_planes, size_t bytesused, uint64_t ts_ns, int request_fd);

@@ -158,14 +158,9 @@ int v4l2_stream(const struct vareq_sysops *ops, int fd, uint32_t type, bool on)
     return vq_ioctl(ops, fd, on ? VIDIOC_STREAMON : VIDIOC_STREAMOFF, &t);
 }
 
-int v4l2_qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
-              size_t bytesused, uint64_t ts_ns, int request_fd)
-{
-    return v4l2_qbuf_planes(ops, fd, type, index, 1, bytesused, ts_ns, request_fd);
-}
-
-int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
-                     unsigned n_planes, size_t bytesused, uint64_t ts_ns, int request_fd)
+static int qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                unsigned n_planes, size_t bytesused, uint64_t ts_ns, int request_fd,
+                uint32_t flags)
 {
     struct v4l2_buffer b;
     struct v4l2_plane planes[VIDEO_MAX_PLANES];
@@ -182,11 +177,24 @@ int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsi
         b.bytesused = (uint32_t)bytesused;
     }
     vq_ns_to_timeval(ts_ns, &b.timestamp);
+    b.flags = flags;
     if (request_fd >= 0) {
-        b.flags = V4L2_BUF_FLAG_REQUEST_FD;
+        b.flags |= V4L2_BUF_FLAG_REQUEST_FD;
         b.request_fd = request_fd;
     }
     return vq_ioctl(ops, fd, VIDIOC_QBUF, &b);
+}
+
+int v4l2_qbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+              size_t bytesused, uint64_t ts_ns, int request_fd, uint32_t flags)
+{
+    return qbuf(ops, fd, type, index, 1, bytesused, ts_ns, request_fd, flags);
+}
+
+int v4l2_qbuf_planes(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned index,
+                     unsigned n_planes, size_t bytesused, uint64_t ts_ns, int request_fd)
+{
+    return qbuf(ops, fd, type, index, n_planes, bytesused, ts_ns, request_fd, 0);
 }
 
 int v4l2_dqbuf(const struct vareq_sysops *ops, int fd, uint32_t type, unsigned *index,

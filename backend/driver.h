@@ -275,11 +275,20 @@ void vareq_surface_drop_orphan(struct vareq_driver *drv, struct vareq_surface *s
 /* Frees an orphan whose last reference is gone (no lock needed). */
 void vareq_orphan_free(struct vareq_orphan *o);
 
-/* va/context.c */
+/* va/request.c */
 /* Completes the oldest pending request of ctx (ctx->lock held). */
 VAStatus vareq_ctx_complete_oldest(struct vareq_context *ctx);
+/* Completes every pending request (ctx->lock held). A failure resets the queues, which
+ * fails the rest: none is pending afterwards; returns that failure. */
+VAStatus vareq_ctx_complete_all(struct vareq_context *ctx);
+/* Completes every pending request, then STREAMOFF/ON of both queues: every buffer (a
+ * CAPTURE buffer queued for a picture whose submission failed half-way) returns to
+ * userspace (ctx->lock held). */
+void vareq_ctx_restart_queues(struct vareq_context *ctx, const char *why);
 /* Completes requests until the surface has none pending (ctx->lock held). */
 VAStatus vareq_ctx_sync_surface(struct vareq_context *ctx, struct vareq_surface *s);
+
+/* va/context.c */
 /* Gives the surface a slot if it has none (export/derive before decode). */
 VAStatus vareq_ctx_ensure_slot(struct vareq_context *ctx, struct vareq_surface *s);
 /* s now holds slot's memory (ctx->lock held): the memory s held returns to the pool, and

@@ -419,9 +419,7 @@ VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h
     const struct vareq_sysops *ops = drv->ops;
     int r;
 
-    while (ctx->req_head)
-        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
-            break;
+    vareq_ctx_complete_all(ctx);
     vq_info("context 0x%x: size change %ux%u -> %ux%u: re-negotiating formats", ctx->id,
             ctx->width, ctx->height, w, h);
     v4l2_stream(ops, ctx->video_fd, ctx->out_type, false);

@@ -170,9 +170,7 @@ static bool session_healthy(struct vareq_context *ctx, const char **why)
 void vareq_session_end(struct vareq_driver *drv, struct vareq_context *ctx)
 {
     pthread_mutex_lock(&ctx->lock);
-    while (ctx->req_head)
-        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
-            break;
+    vareq_ctx_complete_all(ctx);
     if (ctx->streaming && ctx->video_fd >= 0) {
         v4l2_stream(drv->ops, ctx->video_fd, ctx->out_type, false);
         v4l2_stream(drv->ops, ctx->video_fd, ctx->cap_type, false);
@@ -198,9 +196,7 @@ bool vareq_park_or_end(struct vareq_driver *drv, struct vareq_context *ctx)
     bool park;
 
     pthread_mutex_lock(&ctx->lock);
-    while (ctx->req_head)
-        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
-            break;
+    vareq_ctx_complete_all(ctx);
     park = keeps_device_state(ctx) && holds_frames(ctx);
     if (park && !session_healthy(ctx, &why)) {
         vq_info("context 0x%x: V4L2 session not parked: %s", ctx->id, why);

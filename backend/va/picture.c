@@ -309,26 +309,6 @@ static bool hold_supported(const struct vareq_context *ctx)
     return ctx->out_caps & V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF;
 }
 
-/* STREAMOFF/ON of both queues: a CAPTURE buffer queued for a picture whose submission
- * failed half-way (a held slice request, or a request that could not be queued) returns
- * to userspace (the pending requests complete first). */
-static void restart_streams(struct vareq_context *ctx)
-{
-    const uint32_t types[2] = {ctx->out_type, ctx->cap_type};
-    while (ctx->req_head)
-        if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
-            break;
-    for (int t = 0; t < 2; t++)
-        v4l2_stream(ctx->drv->ops, ctx->video_fd, types[t], false);
-    for (unsigned i = 0; i < ctx->pool.n; i++)
-        ctx->pool.slots[i].queued = false;
-    for (unsigned i = 0; i < ctx->n_out; i++)
-        ctx->out[i].busy = false;
-    for (int t = 0; t < 2; t++)
-        if (v4l2_stream(ctx->drv->ops, ctx->video_fd, types[t], true) < 0)
-            vq_err("STREAMON after a failed submission: %s", strerror(errno));
-}
-
 /* Queues request f->part of a picture that has more (OUTPUT buffer oi with
  * V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF, the CAPTURE slot with the first part) and waits for
  * it, so that OUTPUT buffer oi is free for the next part. *cap_queued: the CAPTURE
@@ -349,9 +329,8 @@ static VAStatus submit_held_part(struct vareq_context *ctx, const struct vareq_c
 
     if (f->part == 0) {
         /* the OUTPUT buffer DQBUF returns below must be this request's */
-        while (ctx->req_head)
-            if (vareq_ctx_complete_oldest(ctx) != VA_STATUS_SUCCESS)
-                return VA_STATUS_ERROR_OPERATION_FAILED;
+        if (vareq_ctx_complete_all(ctx) != VA_STATUS_SUCCESS)
+            return VA_STATUS_ERROR_OPERATION_FAILED;
         if (!hold_supported(ctx)) {
             vq_err("a picture needs one request per slice, and the device does not offer "
                    "V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF");
@@ -646,8 +625,8 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
 fail_count:
     if (req->fd >= 0)
         ops->close(req->fd);
-    if (cap_queued)
-        restart_streams(ctx); /* the CAPTURE buffer queued for this picture comes back */
+    if (cap_queued) /* the CAPTURE buffer queued for this picture comes back */
+        vareq_ctx_restart_queues(ctx, "a submission failed with its CAPTURE buffer queued");
     free(req);
     atomic_fetch_add(&drv->stats.decode_errors, 1);
     s->status = VA_STATUS_ERROR_DECODING_ERROR;

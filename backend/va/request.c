@@ -165,6 +165,22 @@ VAStatus vareq_ctx_complete_oldest(struct vareq_context *ctx)
     return VA_STATUS_SUCCESS;
 }
 
+VAStatus vareq_ctx_complete_all(struct vareq_context *ctx)
+{
+    while (ctx->req_head) {
+        VAStatus st = vareq_ctx_complete_oldest(ctx);
+        if (st != VA_STATUS_SUCCESS)
+            return st; /* the queues were reset: nothing is pending */
+    }
+    return VA_STATUS_SUCCESS;
+}
+
+void vareq_ctx_restart_queues(struct vareq_context *ctx, const char *why)
+{
+    vareq_ctx_complete_all(ctx);
+    reset_queues(ctx, why);
+}
+
 VAStatus vareq_ctx_sync_surface(struct vareq_context *ctx, struct vareq_surface *s)
 {
     while (s->pending) {

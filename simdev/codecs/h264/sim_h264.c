@@ -23,7 +23,6 @@
 #include "sim_h264_faults.h"
 #include "sim_h264_marking.h"
 #include "sim_h264_ps.h"
-#include "sim_h264_rbsp.h"
 #include "sim_h264_reflist.h"
 #include "sim_h264_slice.h"
 
@@ -157,7 +156,7 @@ static void add_rec(struct sim_engine *e, const struct pic_record *r)
     old->used = true;
 }
 
-/* ---- the first slice header (7.3.3, up to the POC syntax) ---- */
+/* ---- DECODE_PARAMS against a slice header ---- */
 
 #define FAIL(...)                                                                          \
     do {                                                                                   \
@@ -165,90 +164,59 @@ static void add_rec(struct sim_engine *e, const struct pic_record *r)
         return -EINVAL;                                                                    \
     } while (0)
 
-static int check_first_slice(const uint8_t *nal, size_t n, const struct v4l2_ctrl_h264_sps *sps,
-                             const struct v4l2_ctrl_h264_pps *pps,
-                             const struct v4l2_ctrl_h264_decode_params *d, char *err,
-                             size_t errlen)
+/* The DECODE_PARAMS fields that repeat slice header fields (NAL type and nal_ref_idc, PPS
+ * id, frame_num, field/bottom, idr_pic_id, the POC syntax) against the parsed slice s;
+ * with POC type 0 the POCs must also agree with the slice's lsb and delta. */
+static int check_dec_params(const struct sim_h264_slice *s, const struct v4l2_ctrl_h264_sps *sps,
+                            const struct v4l2_ctrl_h264_pps *pps,
+                            const struct v4l2_ctrl_h264_decode_params *d, char *err,
+                            size_t errlen)
 {
-    struct sim_rbsp r;
-    unsigned type, ref_idc, v;
-    bool idr, field = false, bottom = false;
     const bool bfpo = pps->flags & V4L2_H264_PPS_FLAG_BOTTOM_FIELD_PIC_ORDER_IN_FRAME_PRESENT;
+    const bool idr = s->nal_type == 5;
 
-    if (n < 2)
-        FAIL("slice NAL unit of %zu bytes", n);
-    sim_rbsp_init(&r, nal + 1, n - 1);
-    type = nal[0] & 0x1f;
-    ref_idc = (nal[0] >> 5) & 3;
-    if (type != 1 && type != 5)
-        FAIL("first NAL unit of the OUTPUT buffer has type %u, not a slice", type);
-    idr = type == 5;
     if (idr != !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC))
-        FAIL("IDR flag %d, slice NAL type %u", !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC), type);
-    if (ref_idc != d->nal_ref_idc)
-        FAIL("nal_ref_idc %u in DECODE_PARAMS, %u in the slice", d->nal_ref_idc, ref_idc);
-    (void)sim_rbsp_ue(&r);             /* first_mb_in_slice */
-    v = sim_rbsp_ue(&r);               /* slice_type */
-    if (v > 9)
-        FAIL("slice_type %u", v);
-    v = sim_rbsp_ue(&r);               /* pic_parameter_set_id */
-    if (!r.err && v != pps->pic_parameter_set_id)
-        FAIL("slice names PPS %u, the PPS control is %u", v, pps->pic_parameter_set_id);
-    if (sps->flags & V4L2_H264_SPS_FLAG_SEPARATE_COLOUR_PLANE)
-        (void)sim_rbsp_u(&r, 2);
-    v = sim_rbsp_u(&r, sps->log2_max_frame_num_minus4 + 4u);
-    if (!r.err && v != d->frame_num)
-        FAIL("frame_num %u in DECODE_PARAMS, %u in the slice", d->frame_num, v);
-    if (!(sps->flags & V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY)) {
-        field = sim_rbsp_u(&r, 1);
-        if (field)
-            bottom = sim_rbsp_u(&r, 1);
-    }
-    if (!r.err && (field != !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC) ||
-                   bottom != !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BOTTOM_FIELD)))
+        FAIL("IDR flag %d, slice NAL type %u", !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC),
+             s->nal_type);
+    if (s->nal_ref_idc != d->nal_ref_idc)
+        FAIL("nal_ref_idc %u in DECODE_PARAMS, %u in the slice", d->nal_ref_idc, s->nal_ref_idc);
+    if (s->pps_id != pps->pic_parameter_set_id)
+        FAIL("slice names PPS %u, the PPS control is %u", s->pps_id, pps->pic_parameter_set_id);
+    if (s->frame_num != d->frame_num)
+        FAIL("frame_num %u in DECODE_PARAMS, %u in the slice", d->frame_num, s->frame_num);
+    if (s->field != !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC) ||
+        s->bottom != !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BOTTOM_FIELD))
         FAIL("field/bottom flags %d/%d in DECODE_PARAMS, %d/%d in the slice",
              !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC),
-             !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BOTTOM_FIELD), field, bottom);
-    if (idr) {
-        v = sim_rbsp_ue(&r);
-        if (!r.err && v != d->idr_pic_id)
-            FAIL("idr_pic_id %u in DECODE_PARAMS, %u in the slice", d->idr_pic_id, v);
-    }
+             !!(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BOTTOM_FIELD), s->field, s->bottom);
+    if (idr && s->idr_pic_id != d->idr_pic_id)
+        FAIL("idr_pic_id %u in DECODE_PARAMS, %u in the slice", d->idr_pic_id, s->idr_pic_id);
     if (sps->pic_order_cnt_type == 0) {
-        unsigned bits = sps->log2_max_pic_order_cnt_lsb_minus4 + 4u;
-        int32_t cur_poc;
-        v = sim_rbsp_u(&r, bits);
-        if (!r.err && v != d->pic_order_cnt_lsb)
+        const unsigned bits = sps->log2_max_pic_order_cnt_lsb_minus4 + 4u;
+        const int32_t cur_poc = s->bottom ? d->bottom_field_order_cnt : d->top_field_order_cnt;
+        if (s->poc_lsb != d->pic_order_cnt_lsb)
             FAIL("pic_order_cnt_lsb %u in DECODE_PARAMS, %u in the slice",
-                 d->pic_order_cnt_lsb, v);
-        if (bfpo && !field) {
-            int32_t dv = sim_rbsp_se(&r);
-            if (!r.err && dv != d->delta_pic_order_cnt_bottom)
+                 d->pic_order_cnt_lsb, s->poc_lsb);
+        if (bfpo && !s->field) {
+            if (s->delta_poc_bottom != d->delta_pic_order_cnt_bottom)
                 FAIL("delta_pic_order_cnt_bottom %d in DECODE_PARAMS, %d in the slice",
-                     d->delta_pic_order_cnt_bottom, dv);
-            if (!r.err && d->bottom_field_order_cnt != d->top_field_order_cnt + dv)
+                     d->delta_pic_order_cnt_bottom, s->delta_poc_bottom);
+            if (d->bottom_field_order_cnt != d->top_field_order_cnt + s->delta_poc_bottom)
                 FAIL("bottom POC %d != top POC %d + delta %d", d->bottom_field_order_cnt,
-                     d->top_field_order_cnt, dv);
+                     d->top_field_order_cnt, s->delta_poc_bottom);
         }
         /* (8-4)..(8-9): POC = PicOrderCntMsb + lsb, PicOrderCntMsb a multiple of MaxLsb */
-        cur_poc = bottom ? d->bottom_field_order_cnt : d->top_field_order_cnt;
-        if (!r.err && (uint32_t)((int64_t)cur_poc - v) % (1u << bits) != 0)
-            FAIL("POC %d does not end in pic_order_cnt_lsb %u", cur_poc, v);
+        if ((uint32_t)((int64_t)cur_poc - s->poc_lsb) % (1u << bits) != 0)
+            FAIL("POC %d does not end in pic_order_cnt_lsb %u", cur_poc, s->poc_lsb);
     } else if (sps->pic_order_cnt_type == 1 &&
                !(sps->flags & V4L2_H264_SPS_FLAG_DELTA_PIC_ORDER_ALWAYS_ZERO)) {
-        int32_t d0 = sim_rbsp_se(&r);
-        if (!r.err && d0 != d->delta_pic_order_cnt0)
+        if (s->delta_poc[0] != d->delta_pic_order_cnt0)
             FAIL("delta_pic_order_cnt[0] %d in DECODE_PARAMS, %d in the slice",
-                 d->delta_pic_order_cnt0, d0);
-        if (bfpo && !field) {
-            int32_t d1 = sim_rbsp_se(&r);
-            if (!r.err && d1 != d->delta_pic_order_cnt1)
-                FAIL("delta_pic_order_cnt[1] %d in DECODE_PARAMS, %d in the slice",
-                     d->delta_pic_order_cnt1, d1);
-        }
+                 d->delta_pic_order_cnt0, s->delta_poc[0]);
+        if (bfpo && !s->field && s->delta_poc[1] != d->delta_pic_order_cnt1)
+            FAIL("delta_pic_order_cnt[1] %d in DECODE_PARAMS, %d in the slice",
+                 d->delta_pic_order_cnt1, s->delta_poc[1]);
     }
-    if (r.err)
-        FAIL("first slice header truncated");
     return 0;
 }
 
@@ -419,9 +387,9 @@ static int check_other_slices(const uint8_t *bs, size_t len, size_t first_off,
             end = len;
         while (end > start && !bs[end - 1])
             end--; /* trailing_zero_8bits / the zero byte of a 4-byte start code */
-        r = check_first_slice(bs + start, end - start, sps, pps, d, err, errlen);
+        r = sim_h264_parse_slice(bs + start, end - start, sps, pps, &sh, err, errlen);
         if (r == 0)
-            r = sim_h264_parse_slice(bs + start, end - start, sps, pps, &sh, err, errlen);
+            r = check_dec_params(&sh, sps, pps, d, err, errlen);
         if (r == 0)
             r = sim_h264_check_ref_lists(sps, d, &sh, NULL, err, errlen);
         if (r < 0)
@@ -537,7 +505,7 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
     uint8_t *au;
     long n;
     int r;
-    bool field;
+    bool field, second_field;
     struct pic_record rec;
 
     if (!sps || !pps || !d)
@@ -561,9 +529,9 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
             if (!bs[i] && !bs[i + 1] && bs[i + 2] == 1)
                 FAIL("SLICE_BASED request with more than one NAL unit");
     }
-    r = check_first_slice(bs + first_off, len - first_off, sps, pps, d, err, errlen);
+    r = sim_h264_parse_slice(bs + first_off, len - first_off, sps, pps, &sh, err, errlen);
     if (r == 0)
-        r = sim_h264_parse_slice(bs + first_off, len - first_off, sps, pps, &sh, err, errlen);
+        r = check_dec_params(&sh, sps, pps, d, err, errlen);
     if (r == 0)
         r = sim_h264_check_slice(&sh, slice_based ? slp : NULL, pw, d, err, errlen);
     if (r == 0 && slice_based)
@@ -647,13 +615,11 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
             e->pic_sm = *sm;
         e->pic_dec = *d;
     }
+    second_field = field && e->pending_field && e->pending.frame_num == rec.frame_num &&
+                   !(e->pending.fields & rec.fields);
     sim_h264_marking_apply(&e->mark, sps, d, &sh, job->timestamp,
-                           field && e->pending_field && e->pending.frame_num == rec.frame_num &&
-                                   !(e->pending.fields & rec.fields)
-                               ? e->pending.ts
-                               : 0);
-    if (field && e->pending_field && e->pending.frame_num == rec.frame_num &&
-        !(e->pending.fields & rec.fields)) {
+                           second_field ? e->pending.ts : 0);
+    if (second_field) {
         /* second field: the buffer holds the pair */
         if (rec.fields == V4L2_H264_BOTTOM_FIELD_REF)
             rec.top_poc = e->pending.top_poc;

@@ -18,8 +18,9 @@ void fake_fd_remember(int fd);
 void fake_fd_forget(int fd);
 bool fake_fd_is_fake(int fd);
 
-/* ioctl on a fake node fd: true when the preload answers req itself (*ret = 0 or -1 with
- * errno): DRM_IOCTL_VERSION ("vareq-fake"). Other requests go to /dev/null (ENOTTY). */
+/* ioctl on any fd: true when fd is a fake node and the preload answers req itself (*ret =
+ * 0 or -1 with errno): DRM_IOCTL_VERSION ("vareq-fake"). Other requests on a fake node go
+ * to /dev/null (ENOTTY). */
 bool fake_ioctl(int fd, unsigned long req, void *arg, int *ret);
 
 #endif

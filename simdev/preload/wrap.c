@@ -514,7 +514,7 @@ EXPORT int ioctl(int fd, unsigned long req, ...)
     if (v4l2node_is_fd(fd))
         return v4l2node_ioctl(fd, req, arg);
     int fr;
-    if (fake_fd_is_fake(fd) && fake_ioctl(fd, req, arg, &fr))
+    if (fake_ioctl(fd, req, arg, &fr))
         return fr;
     int (*f)(int, unsigned long, ...) = REAL(ioctl);
     NOSYS_IF_NULL(f);

@@ -10,28 +10,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isAv1 } from './av1.js';
+import { IVF_HEADER_SIZE, writeIvfHeader } from './corpora/ivf.js';
 import type { TestVector } from './suite.js';
 
-export const IVF_HEADER_BYTES = 32;
-
-/** A 32-byte IVF file header for AV1 (`AV01`, 64x64, 30/1 fps, frame count 0: unknown). */
-export function ivfHeader(fourcc = 'AV01', width = 64, height = 64): Buffer {
-  const h = Buffer.alloc(IVF_HEADER_BYTES);
-  h.write('DKIF', 0, 'latin1');
-  h.writeUInt16LE(0, 4); // version
-  h.writeUInt16LE(IVF_HEADER_BYTES, 6);
-  h.write(fourcc, 8, 'latin1');
-  h.writeUInt16LE(width, 12);
-  h.writeUInt16LE(height, 14);
-  h.writeUInt32LE(30, 16); // time base denominator (rate)
-  h.writeUInt32LE(1, 20); // numerator (scale)
-  h.writeUInt32LE(0, 24); // frame count
-  return h;
-}
+/** The IVF file header put in place of the fuzzer's: AV1 (`AV01`), 64x64, 30/1 fps, frame count 0 (unknown). */
+const AV1_IVF_HEADER = writeIvfHeader({ fourcc: 'AV01', width: 64, height: 64, rateNum: 30, rateDen: 1 }, 0);
 
 /** The fuzzer's framing as an IVF file: a valid file header, then the bytes after the first 32. */
 export function fuzzerFramingToIvf(data: Buffer): Buffer {
-  return Buffer.concat([ivfHeader(), data.subarray(Math.min(IVF_HEADER_BYTES, data.length))]);
+  return Buffer.concat([AV1_IVF_HEADER, data.subarray(Math.min(IVF_HEADER_SIZE, data.length))]);
 }
 
 /** Whether a vector is a dav1d fuzzer reproducer (AV1, `expected: no-crash`). */

@@ -20,7 +20,7 @@ export interface IvfFile {
   frames: IvfFrame[];
 }
 
-const IVF_HEADER_SIZE = 32;
+export const IVF_HEADER_SIZE = 32;
 const IVF_FRAME_HEADER_SIZE = 12;
 
 export function parseIvf(buf: Buffer): IvfFile {
@@ -50,19 +50,23 @@ export function parseIvf(buf: Buffer): IvfFile {
   return { header, frames };
 }
 
-export function writeIvf(file: IvfFile): Buffer {
-  const parts: Buffer[] = [];
+/** The 32-byte IVF file header (`frameCount`: the header's frame count field; 0 = unknown). */
+export function writeIvfHeader(header: Omit<IvfHeader, 'frameCount'>, frameCount: number): Buffer {
   const h = Buffer.alloc(IVF_HEADER_SIZE);
   h.write('DKIF', 0, 'latin1');
-  h.writeUInt16LE(0, 4);
+  h.writeUInt16LE(0, 4); // version
   h.writeUInt16LE(IVF_HEADER_SIZE, 6);
-  h.write(file.header.fourcc, 8, 'latin1');
-  h.writeUInt16LE(file.header.width, 12);
-  h.writeUInt16LE(file.header.height, 14);
-  h.writeUInt32LE(file.header.rateNum, 16);
-  h.writeUInt32LE(file.header.rateDen, 20);
-  h.writeUInt32LE(file.frames.length, 24);
-  parts.push(h);
+  h.write(header.fourcc, 8, 'latin1');
+  h.writeUInt16LE(header.width, 12);
+  h.writeUInt16LE(header.height, 14);
+  h.writeUInt32LE(header.rateNum, 16); // time base denominator (rate)
+  h.writeUInt32LE(header.rateDen, 20); // numerator (scale)
+  h.writeUInt32LE(frameCount, 24);
+  return h;
+}
+
+export function writeIvf(file: IvfFile): Buffer {
+  const parts: Buffer[] = [writeIvfHeader(file.header, file.frames.length)];
   for (const f of file.frames) {
     const fh = Buffer.alloc(IVF_FRAME_HEADER_SIZE);
     fh.writeUInt32LE(f.data.length, 0);

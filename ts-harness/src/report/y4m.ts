@@ -1,4 +1,5 @@
 /** Reading one frame of a YUV4MPEG2 stream (what `ffmpeg -f yuv4mpegpipe` writes). */
+import { chromaSize, frameBytes420 } from '../pack.js';
 
 export interface YuvFrame {
   width: number;
@@ -10,7 +11,6 @@ export interface YuvFrame {
   v: Uint16Array;
 }
 
-const chromaSize = (n: number): number => Math.ceil(n / 2);
 
 export function parseY4m(buf: Buffer): YuvFrame {
   const headerEnd = buf.indexOf(0x0a);
@@ -30,9 +30,8 @@ export function parseY4m(buf: Buffer): YuvFrame {
   const frameStart = buf.indexOf(0x0a, headerEnd + 1);
   if (frameStart < 0 || buf.toString('latin1', headerEnd + 1, headerEnd + 6) !== 'FRAME') throw new Error('YUV4MPEG2 stream has no frame');
   const bps = depth > 8 ? 2 : 1;
-  const cw = chromaSize(width);
-  const ch = chromaSize(height);
-  const need = (width * height + 2 * cw * ch) * bps;
+  const { cw, ch } = chromaSize(width, height);
+  const need = frameBytes420(width, height, bps);
   const data = buf.subarray(frameStart + 1);
   if (data.length < need) throw new Error(`YUV4MPEG2 frame truncated (${data.length} of ${need} bytes)`);
   const plane = (offset: number, samples: number): Uint16Array => {

@@ -166,8 +166,6 @@ struct vareq_request {
     uint64_t ts_ns;
     struct vareq_slot *refs[VAREQ_MAX_REFS];
     unsigned n_refs;
-    bool refs_predict;    /* refs are frames the picture may predict from (taint): false
-                           * for codecs that name every live frame of the device */
     bool continues;       /* completes the frame already in slot (second field) */
     bool part_failed;     /* the device flagged a held request of the same picture */
     int profile_idx; /* index in drv->profiles for stats, or -1 */

@@ -112,6 +112,10 @@ struct vareq_codec {
      * that timestamp), so the first field's lines stay where a device writes only the
      * current field's lines. */
     bool (*completes_frame)(void *state, const struct vareq_codec_frame *f);
+    /* ref_ts is asked for every frame the device keeps (AV1: reference_frame_ts[] of all
+     * eight slots, keyframes included), not only those the picture predicts from: the
+     * core's taint propagation (va/request.c) does not follow such references. */
+    bool refs_all_live;
 };
 
 const struct vareq_codec *vareq_codec_by_profile(VAProfile profile,

@@ -507,10 +507,6 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     req->surface = s;
     req->profile_idx = ctx->profile_idx;
     req->continues = completes;
-    /* the AV1 translator names every frame the device keeps (reference_frame_ts[] of all
-     * eight slots), keyframes included, not only those the picture predicts from: its
-     * references cannot taint (docs/architecture.md "Threads and errors") */
-    req->refs_predict = ctx->codec != &vareq_codec_av1;
 
     frame_inputs(ctx, &f, &pp);
     f.out = ctx->out[oi].map;

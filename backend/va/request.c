@@ -21,7 +21,8 @@
  * frames up to the next intra picture would report success with wrong pixels. The chain
  * ends at a picture that names no tainted reference (a keyframe / IDR / intra-only
  * frame names none). *why: the reason when not. */
-static bool request_clean(const struct vareq_request *req, const char **why)
+static bool request_clean(const struct vareq_context *ctx, const struct vareq_request *req,
+                          const char **why)
 {
     if (req->part_failed) {
         *why = "the device flagged an earlier slice request of the picture";
@@ -31,7 +32,9 @@ static bool request_clean(const struct vareq_request *req, const char **why)
         *why = "the first field of the frame did not decode cleanly";
         return false;
     }
-    for (unsigned i = 0; req->refs_predict && i < req->n_refs; i++)
+    /* a codec that names every live frame (codec.h refs_all_live) names frames the picture
+     * does not predict from: docs/architecture.md "Threads and errors" */
+    for (unsigned i = 0; !ctx->codec->refs_all_live && i < req->n_refs; i++)
         if (req->refs[i]->tainted) {
             *why = "a reference frame failed to decode (device error flag, timeout or queue "
                    "reset) or was predicted from one: the picture is not known good until "
@@ -47,7 +50,7 @@ static void finish_request(struct vareq_context *ctx, struct vareq_request *req,
     struct vareq_driver *drv = ctx->drv;
 
     if (ok)
-        ok = request_clean(req, &why);
+        ok = request_clean(ctx, req, &why);
     if (req->slot)
         req->slot->tainted = !ok;
     ctx->req_head = req->next;

@@ -701,4 +701,5 @@ const struct vareq_codec vareq_codec_av1 = {
     .translate = av1_translate,
     .frame_size = av1_frame_size,
     .format_ctrls = av1_format_ctrls,
+    .refs_all_live = true, /* reference_frame_ts[] names all eight slots */
 };

@@ -23,6 +23,7 @@ import { exportDeviceArgs, hwDecoderOptions } from './ffmpeg.js';
 import { readStats, type DriverStats } from './stats.js';
 
 export type BenchCodec = 'VP9' | 'H264' | 'AV1';
+export const BENCH_CODECS: readonly BenchCodec[] = ['VP9', 'H264', 'AV1'];
 
 export interface BenchStream {
   codec: BenchCodec;

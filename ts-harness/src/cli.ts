@@ -12,7 +12,7 @@ import { SIM_PROFILES, SIM_PROFILE_OPTIONS, checkDriverBuilt, parseDevice, parse
 import { EXIT, EnvironmentError, UsageError, errorMessage } from './errors.js';
 import { buildDir, cacheDir, vectorsDir } from './paths.js';
 import { probe, renderProbe } from './probe.js';
-import { BENCH_CLIENTS, bench, type BenchClient } from './bench.js';
+import { BENCH_CLIENTS, BENCH_CODECS, bench, type BenchClient } from './bench.js';
 import { renderBench } from './report/benchtable.js';
 import { BENCH_SCHEMA_ID, validateBench, type BenchFile } from './report/benchschema.js';
 import { buildReport, writeReport } from './report/document.js';
@@ -111,7 +111,7 @@ async function runBench(flags: BenchFlags): Promise<void> {
   const clients = flags.client.length ? flags.client : [...BENCH_CLIENTS];
   for (const c of clients) if (!(BENCH_CLIENTS as readonly string[]).includes(c)) throw new UsageError(`--client ${c}: expected one of ${BENCH_CLIENTS.join(', ')}`);
   const codecs = flags.codec.map((c) => c.toUpperCase().replace('.', ''));
-  for (const c of codecs) if (!['VP9', 'H264', 'AV1'].includes(c)) throw new UsageError(`--codec ${c}: expected VP9, H264 or AV1`);
+  for (const c of codecs) if (!(BENCH_CODECS as readonly string[]).includes(c)) throw new UsageError(`--codec ${c}: expected ${BENCH_CODECS.join(', ')}`);
   if (flags.shortFrames >= flags.frames) throw new UsageError(`--short-frames ${flags.shortFrames} must be less than --frames ${flags.frames}`);
   const r = await bench({ driver: setup, ffmpeg: flags.ffmpeg, hwaccelDevice: flags.hwaccelDevice, streamsDir: path.join(bDir, 'bench'), frames: flags.frames,
     shortFrames: flags.shortFrames, clients: clients as BenchClient[], ...(codecs.length ? { codecs } : {}),
@@ -293,7 +293,7 @@ Official vectors: ${vectorsDir()} (VAREQ_VECTORS); use --suite vectors:NAME for 
     .option('--frames <n>', 'frames per generated stream (the long run)', positiveInt, 2000)
     .option('--short-frames <n>', 'frames of the short run (peak RSS/fds and the steady-state ioctl baseline)', positiveInt, 200)
     .option('--client <name>', `client (repeatable): ${BENCH_CLIENTS.join(', ')}; default all`, collect, [])
-    .option('--codec <name>', 'codec (repeatable): VP9, H264, AV1; default all', collect, [])
+    .option('--codec <name>', `codec (repeatable): ${BENCH_CODECS.join(', ')}; default all`, collect, [])
     .option('--runs <n>', 'runs per side (the least CPU time is kept)', positiveInt, 1)
     .option('--build-dir <dir>', 'meson build directory holding the driver (streams are cached in <build>/bench)')
     .option('--device <dev>', DEVICE_HELP)

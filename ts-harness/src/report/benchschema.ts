@@ -1,5 +1,5 @@
 /** JSON schema of `vareq bench --json` (documented in docs/harness.md); the CLI validates before writing. */
-import type { BenchRow } from '../bench.js';
+import { BENCH_CLIENTS, BENCH_CODECS, type BenchRow } from '../bench.js';
 import { count, schemaCheck, stats } from './schema.js';
 
 export const BENCH_SCHEMA_ID = 'vareq-bench/1';
@@ -47,10 +47,10 @@ export const benchSchema = {
         required: ['codec', 'stream', 'encoder', 'client', 'unavailable', 'frames_short', 'frames_long', 'hw', 'hw_short', 'sw', 'through_driver', 'cpu_ratio',
           'wall_ratio', 'ioctls_per_frame', 'ioctls_per_frame_total', 'polls_per_frame', 'bytes_copied_per_frame', 'driver_cpu_ms_per_frame', 'targets'],
         properties: {
-          codec: { enum: ['VP9', 'H264', 'AV1'] },
+          codec: { enum: [...BENCH_CODECS] },
           stream: { type: 'string' },
           encoder: { type: 'string' },
-          client: { enum: ['copy-back', 'gpu', 'export'] },
+          client: { enum: [...BENCH_CLIENTS] },
           unavailable: { type: ['string', 'null'] },
           frames_short: count, frames_long: count,
           hw: hwRun, hw_short: hwRun,

@@ -103,7 +103,7 @@ export interface Vp9Header {
   /** Byte length of the uncompressed header (trailing bits included). */
   uncompressedBytes: number;
   /** Bit positions used to rewrite the header (see makeIntraOnly). */
-  pos: { afterErrorRes: number; colorConfig: [number, number]; sizes: [number, number]; rest: [number, number] };
+  pos: { colorConfig: [number, number]; sizes: [number, number]; rest: [number, number] };
 }
 
 const SYNC = [0x49, 0x83, 0x42];
@@ -148,7 +148,7 @@ export function parseVp9Header(data: Buffer, st: Vp9ParserState): Vp9Header {
     lfDeltaEnabled: false, lfDeltaUpdate: false, baseQIdx: 0, lossless: false, segEnabled: false, segUpdateMap: false,
     segTemporalUpdate: false, segUpdateData: false, segFeatures: [], tileColsLog2: 0, tileRowsLog2: 0,
     headerSizeInBytes: 0, uncompressedBytes: 0,
-    pos: { afterErrorRes: 0, colorConfig: [0, 0], sizes: [0, 0], rest: [0, 0] },
+    pos: { colorConfig: [0, 0], sizes: [0, 0], rest: [0, 0] },
   };
   if (r.f(1)) {
     h.showExistingFrame = true;
@@ -159,7 +159,6 @@ export function parseVp9Header(data: Buffer, st: Vp9ParserState): Vp9Header {
   h.keyFrame = r.f(1) === KEY_FRAME;
   h.showFrame = r.f(1) === 1;
   h.errorResilient = r.f(1) === 1;
-  h.pos.afterErrorRes = r.bit;
   if (h.keyFrame) {
     syncCode(r);
     h.pos.colorConfig[0] = r.bit;

@@ -170,8 +170,6 @@ void vareq_pool_fini(struct vareq_pool *p);
 bool vareq_slot_free(const struct vareq_slot *s);
 /* Free slot never exported first, then the least recently exported; NULL if none. */
 struct vareq_slot *vareq_pool_pick(struct vareq_pool *p);
-/* The slot's frame is no longer held by a surface. */
-void vareq_pool_release(struct vareq_pool *p, struct vareq_slot *s);
 /* Surface `who` stops holding the slot's frame: a sharer just leaves; an owner leaving
  * hands the frame to the sharer, or, without one, releases the slot to the pool. */
 void vareq_slot_leave(struct vareq_pool *p, struct vareq_slot *s, const struct vareq_surface *who);

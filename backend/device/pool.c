@@ -167,13 +167,6 @@ struct vareq_slot *vareq_pool_pick(struct vareq_pool *p)
     return best;
 }
 
-void vareq_pool_release(struct vareq_pool *p, struct vareq_slot *s)
-{
-    s->owner = NULL;
-    s->sharer = NULL;
-    s->release_seq = ++p->release_counter;
-}
-
 void vareq_slot_leave(struct vareq_pool *p, struct vareq_slot *s, const struct vareq_surface *who)
 {
     if (s->sharer == who) {
@@ -182,8 +175,9 @@ void vareq_slot_leave(struct vareq_pool *p, struct vareq_slot *s, const struct v
         if (s->sharer) {
             s->owner = s->sharer;
             s->sharer = NULL;
-        } else {
-            vareq_pool_release(p, s);
+        } else { /* the frame is held by no surface: the slot returns to the pool */
+            s->owner = NULL;
+            s->release_seq = ++p->release_counter;
         }
     }
 }

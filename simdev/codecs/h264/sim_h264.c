@@ -294,60 +294,36 @@ static int check_dpb(struct sim_engine *e, const struct v4l2_ctrl_h264_sps *sps,
     return 0;
 }
 
-static int copy_out(const AVFrame *f, struct sim_picture *dst, char *err, size_t errlen)
+/* Writes the decoded picture f into dst. A field picture writes only the lines of its
+ * parity (as hantro, rkvdec and cedrus do): the other field's lines are what the buffer
+ * held, the first field of the pair when the second is decoded into the same CAPTURE
+ * buffer (the kernel model). */
+static int copy_out(const AVFrame *f, struct sim_picture *dst, bool field, bool bottom,
+                    char *err, size_t errlen)
 {
     unsigned w = (unsigned)f->width, h = (unsigned)f->height;
+    const size_t b = field && bottom ? 1 : 0, k = field ? 2 : 1; /* first line, line step */
     if (f->format != AV_PIX_FMT_YUV420P && f->format != AV_PIX_FMT_YUVJ420P)
         FAIL("decoded pixel format %d is not 8-bit 4:2:0", f->format);
     if (dst->fourcc != V4L2_PIX_FMT_NV12 && dst->fourcc != V4L2_PIX_FMT_NV12M)
         FAIL("CAPTURE format is not NV12/NV12M");
-    if (!sim_picture_fits(dst, w, h))
-        FAIL("%ux%u picture does not fit the CAPTURE buffer", w, h);
-    if (f->linesize[0] < 0 || f->linesize[1] < 0 || f->linesize[2] < 0)
-        FAIL("decoded picture with negative line sizes");
-    const struct sim_i420 src = {
-        .plane = { f->data[0], f->data[1], f->data[2] },
-        .stride = { (size_t)f->linesize[0], (size_t)f->linesize[1], (size_t)f->linesize[2] },
-    };
-    const struct sim_semiplanar out = {
-        .y = dst->plane[0].data, .uv = dst->plane[1].data,
-        .y_bpl = dst->plane[0].bytesperline, .uv_bpl = dst->plane[1].bytesperline,
-    };
-    sim_i420_to_semiplanar(&src, &out, w, h, false);
-    dst->width = w;
-    dst->height = h;
-    return 0;
-}
-
-/* A field picture writes only the lines of its parity (as hantro, rkvdec and cedrus do):
- * the other field's lines are what the buffer held, the first field of the pair when the
- * second is decoded into the same CAPTURE buffer (the kernel model). */
-static int copy_field(const AVFrame *f, struct sim_picture *dst, bool bottom, char *err,
-                      size_t errlen)
-{
-    unsigned w = (unsigned)f->width, h = (unsigned)f->height;
-    const size_t b = bottom ? 1 : 0;
-    if (f->format != AV_PIX_FMT_YUV420P && f->format != AV_PIX_FMT_YUVJ420P)
-        FAIL("decoded pixel format %d is not 8-bit 4:2:0", f->format);
-    if (dst->fourcc != V4L2_PIX_FMT_NV12 && dst->fourcc != V4L2_PIX_FMT_NV12M)
-        FAIL("CAPTURE format is not NV12/NV12M");
-    if (!sim_picture_fits(dst, w, h) || h % 4)
-        FAIL("%ux%u field pair does not fit the CAPTURE buffer", w, h);
+    if (!sim_picture_fits(dst, w, h) || (field && h % 4))
+        FAIL("%ux%u %s does not fit the CAPTURE buffer", w, h, field ? "field pair" : "picture");
     if (f->linesize[0] < 0 || f->linesize[1] < 0 || f->linesize[2] < 0)
         FAIL("decoded picture with negative line sizes");
     const struct sim_i420 src = {
         .plane = { f->data[0] + b * (size_t)f->linesize[0], f->data[1] + b * (size_t)f->linesize[1],
                    f->data[2] + b * (size_t)f->linesize[2] },
-        .stride = { 2 * (size_t)f->linesize[0], 2 * (size_t)f->linesize[1],
-                    2 * (size_t)f->linesize[2] },
+        .stride = { k * (size_t)f->linesize[0], k * (size_t)f->linesize[1],
+                    k * (size_t)f->linesize[2] },
     };
     const struct sim_semiplanar out = {
         .y = dst->plane[0].data + b * dst->plane[0].bytesperline,
         .uv = dst->plane[1].data + b * dst->plane[1].bytesperline,
-        .y_bpl = 2 * (size_t)dst->plane[0].bytesperline,
-        .uv_bpl = 2 * (size_t)dst->plane[1].bytesperline,
+        .y_bpl = k * (size_t)dst->plane[0].bytesperline,
+        .uv_bpl = k * (size_t)dst->plane[1].bytesperline,
     };
-    sim_i420_to_semiplanar(&src, &out, w, h / 2, false);
+    sim_i420_to_semiplanar(&src, &out, w, h / (unsigned)k, false);
     dst->width = w;
     dst->height = h;
     return 0;
@@ -358,8 +334,7 @@ static int write_picture(struct sim_engine *e, struct sim_picture *dst, char *er
 {
     e->cur->width = (int)e->pic_w;
     e->cur->height = (int)e->pic_h;
-    return e->pic_field ? copy_field(e->cur, dst, e->pic_bottom, err, errlen)
-                        : copy_out(e->cur, dst, err, errlen);
+    return copy_out(e->cur, dst, e->pic_field, e->pic_bottom, err, errlen);
 }
 
 /* FRAME_BASED: every slice NAL unit of the OUTPUT buffer belongs to the picture that

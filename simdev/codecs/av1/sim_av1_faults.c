@@ -242,6 +242,5 @@ const struct sim_codec_fault sim_av1_faults[] = {
     F("fg-overlap", fg_overlap), F("fg-clip", fg_clip), F("fg-csfl", fg_csfl),
     F("seq-film-grain", seq_film_grain),
 };
-const size_t sim_av1_n_faults = sizeof(sim_av1_faults) / sizeof(sim_av1_faults[0]);
 _Static_assert(sizeof(sim_av1_faults) / sizeof(sim_av1_faults[0]) == SIM_AV1_N_FAULTS,
                "SIM_AV1_N_FAULTS");

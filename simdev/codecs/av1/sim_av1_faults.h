@@ -10,6 +10,5 @@
 
 extern const struct sim_codec_fault sim_av1_faults[];
 #define SIM_AV1_N_FAULTS 93
-extern const size_t sim_av1_n_faults;
 
 #endif

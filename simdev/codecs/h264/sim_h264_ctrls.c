@@ -79,5 +79,8 @@ const struct sim_ctrl_def sim_h264_controls_slice[] = {
     H264_PARAM_CONTROLS
 };
 
-const size_t sim_h264_n_controls = sizeof(sim_h264_controls) / sizeof(sim_h264_controls[0]);
-_Static_assert(sizeof(sim_h264_controls) / sizeof(sim_h264_controls[0]) == 8, "sim_codec_h264.n_controls");
+_Static_assert(sizeof(sim_h264_controls) / sizeof(sim_h264_controls[0]) == SIM_H264_N_CONTROLS,
+               "SIM_H264_N_CONTROLS");
+_Static_assert(sizeof(sim_h264_controls_slice) / sizeof(sim_h264_controls_slice[0]) ==
+                   SIM_H264_N_CONTROLS,
+               "SIM_H264_N_CONTROLS");

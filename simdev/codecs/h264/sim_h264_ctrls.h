@@ -6,7 +6,7 @@
 #include "../codec.h"
 
 extern const struct sim_ctrl_def sim_h264_controls[];
-extern const size_t sim_h264_n_controls;
 extern const struct sim_ctrl_def sim_h264_controls_slice[]; /* SLICE_BASED, no start codes */
+#define SIM_H264_N_CONTROLS 8 /* of each table */
 
 #endif

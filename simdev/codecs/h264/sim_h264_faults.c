@@ -186,6 +186,5 @@ const struct sim_codec_fault sim_h264_faults[] = {
     F("dpb-flag-active", dpb_flag_active), F("dpb-flag-long-term", dpb_flag_long_term),
     F("dpb-flag-field", dpb_flag_field),
 };
-const size_t sim_h264_n_faults = sizeof(sim_h264_faults) / sizeof(sim_h264_faults[0]);
 _Static_assert(sizeof(sim_h264_faults) / sizeof(sim_h264_faults[0]) == SIM_H264_N_FAULTS,
                "SIM_H264_N_FAULTS");

@@ -10,6 +10,5 @@
 
 extern const struct sim_codec_fault sim_h264_faults[];
 #define SIM_H264_N_FAULTS 98
-extern const size_t sim_h264_n_faults;
 
 #endif

@@ -427,6 +427,19 @@ static void invalidate_display(struct vareq_context *ctx, VASurfaceID id, VAStat
 static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *s,
                                VASurfaceID *display);
 
+/* Surface x (holding slot memory already) shows the frame request req decodes. */
+static void hold_frame(struct vareq_context *ctx, struct vareq_surface *x,
+                       struct vareq_request *req, uint64_t content_seq)
+{
+    x->has_frame = true;
+    /* a frame kept from before a size change / an earlier context is replaced */
+    vareq_surface_drop_orphan(ctx->drv, x);
+    x->ts_ns = req->ts_ns;
+    x->content_seq = content_seq;
+    x->pending = req;
+    x->status = VA_STATUS_SUCCESS;
+}
+
 /* The CAPTURE buffer of the frame s holds when the codec says this picture completes it
  * (second field of a field pair), once the first field's request has completed; NULL:
  * choose memory as for any decode. */
@@ -584,25 +597,14 @@ static VAStatus submit_picture(struct vareq_context *ctx, struct vareq_surface *
     /* commit: the surface now holds this memory; the memory it held returns to the pool */
     vareq_ctx_give_slot(ctx, s, slot);
     slot->queued = true;
-    s->has_frame = true;
-    /* a frame kept from before a size change / an earlier context is replaced */
-    vareq_surface_drop_orphan(ctx->drv, s);
-    s->ts_ns = req->ts_ns;
-    s->content_seq = ++ctx->seq;
-    s->pending = req;
-    s->status = VA_STATUS_SUCCESS;
+    hold_frame(ctx, s, req, ++ctx->seq);
     if (disp) {
         /* the display surface shows the same CAPTURE buffer (codec.h `display`) */
         if (disp->slot && disp->slot != slot)
             vareq_slot_leave(&ctx->pool, disp->slot, disp);
         slot->sharer = disp;
         disp->slot = slot;
-        disp->has_frame = true;
-        vareq_surface_drop_orphan(ctx->drv, disp);
-        disp->ts_ns = req->ts_ns;
-        disp->content_seq = s->content_seq;
-        disp->pending = req;
-        disp->status = VA_STATUS_SUCCESS;
+        hold_frame(ctx, disp, req, s->content_seq);
         req->display = disp;
     }
     for (unsigned i = 0; i < req->n_refs; i++)

@@ -303,7 +303,7 @@ VAStatus vareq_ctx_reconfigure(struct vareq_context *ctx, unsigned w, unsigned h
 /* Ends the parked V4L2 session, if any (vaTerminate; no lock held). */
 void vareq_ctx_release_parked(struct vareq_driver *drv);
 /* After surfaces were destroyed (no lock held): ends the parked session when no surface
- * holds a frame of it any more. */
+ * holds a frame of it any more. The caller writes the stats (VAREQ_STATS_FILE) after. */
 void vareq_ctx_check_parked(struct vareq_driver *drv);
 /* Records an export of s (ctx->lock held): consumer model of the pool. */
 void vareq_ctx_note_export(struct vareq_context *ctx, struct vareq_surface *s);

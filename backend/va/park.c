@@ -262,8 +262,7 @@ void vareq_ctx_check_parked(struct vareq_driver *drv)
     if (end) {
         vq_info("context 0x%x: no surface holds a frame of the parked V4L2 session: ended",
                 ctx->id);
-        vareq_session_end(drv, ctx);
-        vareq_stats_write(drv); /* its buffers are gone: as after vaDestroyContext */
+        vareq_session_end(drv, ctx); /* the caller writes the stats */
     }
 }
 

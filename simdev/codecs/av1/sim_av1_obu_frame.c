@@ -39,6 +39,13 @@ static int write_frame_size(struct av1_bw *w, struct hdr_ctx *c)
     return 0;
 }
 
+/* The AV1 spec's get_relative_dist(): a - b for order hints of bits bits (bits > 0). */
+static int rel_dist(unsigned bits, uint32_t a, uint32_t b)
+{
+    int d = (int)a - (int)b, m = 1 << (bits - 1);
+    return (d & (m - 1)) - (d & m);
+}
+
 int av1_hdr_frame(struct av1_bw *w, struct hdr_ctx *c)
 {
     const struct v4l2_ctrl_av1_frame *f = c->f;
@@ -165,23 +172,18 @@ int av1_hdr_frame(struct av1_bw *w, struct hdr_ctx *c)
         bool allowed = false;
         int fwd = -1, bwd = -1, second = -1;
         if (!c->intra && (f->flags & V4L2_AV1_FRAME_FLAG_REFERENCE_SELECT) && order) {
+            const unsigned bits = c->order_hint_bits;
             uint32_t fh = 0, bh = 0, sh = 0;
             for (int i = 0; i < 7; i++) {
                 uint32_t h = c->in->slots[(unsigned)f->ref_frame_idx[i] & 7].order_hint;
-                int d = (int)h - (int)f->order_hint;
-                int m = 1 << (c->order_hint_bits - 1);
-                d = (d & (m - 1)) - (d & m);
+                int d = rel_dist(bits, h, f->order_hint);
                 if (d < 0) {
-                    int e = (int)h - (int)fh;
-                    e = (e & (m - 1)) - (e & m);
-                    if (fwd < 0 || e > 0) {
+                    if (fwd < 0 || rel_dist(bits, h, fh) > 0) {
                         fwd = i;
                         fh = h;
                     }
                 } else if (d > 0) {
-                    int e = (int)h - (int)bh;
-                    e = (e & (m - 1)) - (e & m);
-                    if (bwd < 0 || e < 0) {
+                    if (bwd < 0 || rel_dist(bits, h, bh) < 0) {
                         bwd = i;
                         bh = h;
                     }
@@ -190,18 +192,11 @@ int av1_hdr_frame(struct av1_bw *w, struct hdr_ctx *c)
             if (fwd >= 0 && bwd >= 0)
                 allowed = true;
             else if (fwd >= 0) {
-                int m = 1 << (c->order_hint_bits - 1);
                 for (int i = 0; i < 7; i++) {
                     uint32_t h = c->in->slots[(unsigned)f->ref_frame_idx[i] & 7].order_hint;
-                    int e = (int)h - (int)fh;
-                    e = (e & (m - 1)) - (e & m);
-                    if (e < 0) {
-                        int g = (int)h - (int)sh;
-                        g = (g & (m - 1)) - (g & m);
-                        if (second < 0 || g > 0) {
-                            second = i;
-                            sh = h;
-                        }
+                    if (rel_dist(bits, h, fh) < 0 && (second < 0 || rel_dist(bits, h, sh) > 0)) {
+                        second = i;
+                        sh = h;
                     }
                 }
                 allowed = second >= 0;

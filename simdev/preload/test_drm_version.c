@@ -12,17 +12,9 @@
 
 #include <drm.h>
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                             \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-            failures++;                                                                      \
-        }                                                                                    \
-    } while (0)
+int failures;
 
 int main(void)
 {
@@ -68,7 +60,5 @@ int main(void)
     /* other DRM ioctls are not answered */
     CHECK(ioctl(fd, DRM_IOCTL_GET_MAGIC, &(struct drm_auth){0}) < 0, "GET_MAGIC answered");
     close(fd);
-    if (!failures)
-        fprintf(stderr, "preload-drm-version: all checks passed\n");
-    return failures ? 1 : 0;
+    return check_exit("preload-drm-version");
 }

@@ -206,7 +206,7 @@ struct vareq_context {
      * every V4L2 call of the context passes these (device/v4l2.c builds the structs) */
     uint32_t out_type, cap_type;
     unsigned width, height;
-    struct v4l2_pix_format_mplane out_fmt, cap_fmt; /* as G_FMT reported them */
+    struct v4l2_pix_format_mplane out_fmt; /* as G_FMT reported it (CAPTURE: cap below) */
     unsigned cap_width, cap_height; /* CAPTURE format size (G_FMT) */
     struct vareq_layout cap;        /* CAPTURE memory layout, as G_FMT reported it */
     unsigned bit_depth;             /* 8 or 10: chooses NV12/NV12M or P010 */

@@ -310,7 +310,6 @@ static int set_capture_format(struct vareq_context *ctx, unsigned w, unsigned h)
     }
     if (ctx->cap.info != want)
         vq_warn("CAPTURE: asked %s, the device kept %s", want->name, ctx->cap.info->name);
-    ctx->cap_fmt = f;
     ctx->cap_width = ctx->cap.width;
     ctx->cap_height = ctx->cap.height;
     if (ctx->cap_width < w || ctx->cap_height < h) {

@@ -91,7 +91,11 @@ export function decide(run: RunObservation, ref: Reference): VectorVerdict {
 
   if (ref.expectation === 'no-crash') {
     // Malformed input: errors and partial output are fine; a crash or a hang (above) is not.
-    const driver = stats ? `; driver: ${stats.decoded} decoded, ${stats.decode_errors} decode errors` : '';
+    // Say plainly when the stream never reached the driver (the client rejected it first): such a
+    // pass shows only that the client survived, not that the driver handled the input.
+    const reached = stats !== null && stats.decoded + stats.decode_errors > 0;
+    const driver = reached ? `; driver: ${stats.decoded} decoded, ${stats.decode_errors} decode errors`
+      : `; rejected before the driver (no picture submitted)`;
     const reason = run.exitCode === 0 ? `no crash, no hang (${client} exited 0, ${frames} frames${driver})`
       : `no crash, no hang, clean error (${client} exited ${run.exitCode ?? '?'}: ${firstLine(run.stderr) || 'no message'}${driver})`;
     return { ...base, verdict: 'pass', reason };

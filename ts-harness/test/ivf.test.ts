@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parseIvf, splitVp9Superframe, vp9FrameInfo, writeIvf } from '../src/corpora/ivf.js';
+import { parseIvf, splitVp9Superframe, writeIvf } from '../src/corpora/ivf.js';
 
 test('IVF write/parse round trip', (t) => {
   const file = {
@@ -27,12 +27,4 @@ test('VP9 superframe index is split; plain frames pass through', (t) => {
   const parts = splitVp9Superframe(sf);
   t.deepEqual(parts.map((p) => [...p]), [[...a], [...b]]);
   t.is(splitVp9Superframe(a).length, 1);
-});
-
-test('VP9 uncompressed header: keyframe, hidden inter frame, show_existing', (t) => {
-  // frame_marker=10, profile 0 (00), show_existing=0, frame_type=0 (key), show_frame=1
-  t.deepEqual(vp9FrameInfo(Buffer.from([0b10000010])), { profile: 0, showExistingFrame: false, keyFrame: true, showFrame: true });
-  // inter frame (frame_type=1), show_frame=0
-  t.deepEqual(vp9FrameInfo(Buffer.from([0b10000100])), { profile: 0, showExistingFrame: false, keyFrame: false, showFrame: false });
-  t.true(vp9FrameInfo(Buffer.from([0b10001000])).showExistingFrame);
 });

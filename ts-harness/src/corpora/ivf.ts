@@ -99,36 +99,6 @@ export function splitVp9Superframe(data: Buffer): Buffer[] {
   return out;
 }
 
-export interface Vp9FrameInfo {
-  profile: number;
-  showExistingFrame: boolean;
-  keyFrame: boolean;
-  showFrame: boolean;
-}
-
-/** Reads the first bits of a VP9 uncompressed header. */
-export function vp9FrameInfo(frame: Buffer): Vp9FrameInfo {
-  let bit = 0;
-  const read = (): number => {
-    const byte = frame[bit >> 3];
-    if (byte === undefined) throw new Error('VP9 frame header truncated');
-    const v = (byte >> (7 - (bit & 7))) & 1;
-    bit++;
-    return v;
-  };
-  const marker = (read() << 1) | read();
-  if (marker !== 2) throw new Error('bad VP9 frame marker');
-  const low = read();
-  const high = read();
-  const profile = (high << 1) | low;
-  if (profile === 3) read();
-  const showExistingFrame = read() === 1;
-  if (showExistingFrame) return { profile, showExistingFrame, keyFrame: false, showFrame: true };
-  const keyFrame = read() === 0;
-  const showFrame = read() === 1;
-  return { profile, showExistingFrame, keyFrame, showFrame };
-}
-
 export interface Vp9StreamSummary {
   packets: number;
   frames: number;

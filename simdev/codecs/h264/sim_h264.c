@@ -27,6 +27,7 @@
 #include "sim_h264_slice.h"
 
 #define N_RECORDS 64
+#define PS_CAP 8192 /* room for the SPS and PPS NAL units written from the controls */
 
 struct pic_record {
     bool used;
@@ -61,6 +62,10 @@ struct sim_engine {
     struct v4l2_ctrl_h264_decode_params pic_dec;
     /* reference marking from the slice headers (8.2.5): the DPB must match it */
     struct sim_h264_marking mark;
+    /* the access unit handed to libavcodec (avcodec_send_packet copies a packet it does
+     * not own, with its padding), kept across pictures */
+    uint8_t *au;
+    size_t au_cap;
 };
 
 static int get_buffer(AVCodecContext *avctx, AVFrame *f, int flags)
@@ -134,6 +139,7 @@ static void h264_destroy(struct sim_engine *e)
     av_packet_free(&e->pkt);
     av_frame_free(&e->frame);
     av_frame_free(&e->cur);
+    free(e->au);
     free(e);
 }
 
@@ -439,15 +445,14 @@ static int continue_picture(struct sim_engine *e, const struct sim_decode_job *j
     if (memcmp(sps, &e->pic_sps, sizeof(*sps)) || memcmp(pps, &e->pic_pps, sizeof(*pps)) ||
         (sm && memcmp(sm, &e->pic_sm, sizeof(*sm))) || memcmp(d, &e->pic_dec, sizeof(*d)))
         FAIL("SPS/PPS/SCALING_MATRIX/DECODE_PARAMS differ between slices of one picture");
-    au = malloc(nal_len + 3);
-    if (!au)
+    if (sim_buf_ensure(&e->au, &e->au_cap, nal_len + 3) < 0)
         return -ENOMEM;
+    au = e->au;
     au[0] = 0;
     au[1] = 0;
     au[2] = 1;
     memcpy(au + 3, nal, nal_len);
     r = send_au(e, au, (long)nal_len + 3, job->timestamp, err, errlen);
-    free(au);
     if (r < 0)
         return r;
     if (!e->cur_valid)
@@ -475,7 +480,7 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
     const bool slice_based = mode && *mode == V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED;
     const bool annex_b = !sc || *sc == V4L2_STATELESS_H264_START_CODE_ANNEX_B;
     const uint8_t *bs = job->bitstream;
-    size_t len = job->len, cap, first_off;
+    size_t len = job->len, first_off;
     struct sim_h264_slice sh;
     uint8_t *au;
     long n;
@@ -527,21 +532,19 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
     if (slice_based && sh.first_mb != 0)
         FAIL("first slice of a picture starts at macroblock %u", sh.first_mb);
 
-    cap = len + 8192;
-    au = malloc(cap);
-    if (!au)
+    /* SPS and PPS NAL units (at most PS_CAP bytes), a start code, the OUTPUT bytes */
+    if (sim_buf_ensure(&e->au, &e->au_cap, PS_CAP + 3 + len) < 0)
         return -ENOMEM;
-    n = sim_h264_write_sps(sps, au, 0, cap, err, errlen);
+    au = e->au;
+    n = sim_h264_write_sps(sps, au, 0, PS_CAP, err, errlen);
     if (n >= 0)
-        n = sim_h264_write_pps(sps, pps, sm, au, (size_t)n, cap, err, errlen);
+        n = sim_h264_write_pps(sps, pps, sm, au, (size_t)n, PS_CAP, err, errlen);
     if (n >= 0)
         r = check_dpb(e, sps, d, job->timestamp, err, errlen);
     if (n >= 0 && r == 0)
         r = sim_h264_marking_check(&e->mark, d, err, errlen);
-    if (n < 0 || r < 0) {
-        free(au);
+    if (n < 0 || r < 0)
         return n < 0 ? (int)n : r;
-    }
     if (first_off == 0) {
         au[n++] = 0;
         au[n++] = 0;
@@ -566,7 +569,6 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
         e->cur_valid = false;
     e->in_pic = false;
     r = send_au(e, au, n, job->timestamp, err, errlen);
-    free(au);
     if (r < 0)
         return r;
     if (!e->cur_valid) {

@@ -519,10 +519,10 @@ static int decode_request(struct sim_engine *e, const struct sim_decode_job *job
     if (r == 0 && !slice_based)
         r = check_other_slices(bs, len, first_off, sps, pps, d, err, errlen);
     /* PFRAME / BFRAME: the picture has P (SP) / B slices; this one must be counted */
-    if (r == 0 && (sh.slice_type == 0 || sh.slice_type == 3) &&
+    if (r == 0 && sim_h264_slice_is_p(&sh) &&
         !(d->flags & V4L2_H264_DECODE_PARAM_FLAG_PFRAME))
         FAIL("P slice in a picture without DECODE_PARAMS PFRAME");
-    if (r == 0 && sh.slice_type == 1 && !(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BFRAME))
+    if (r == 0 && sim_h264_slice_is_b(&sh) && !(d->flags & V4L2_H264_DECODE_PARAM_FLAG_BFRAME))
         FAIL("B slice in a picture without DECODE_PARAMS BFRAME");
     if (r < 0)
         return r;

@@ -241,9 +241,9 @@ int sim_h264_check_ref_lists(const struct v4l2_ctrl_h264_sps *sps,
     struct ctx c = {.d = d};
     struct ref l[2][MAXL];
     unsigned lists, len[2];
-    const bool b = s->slice_type == 1;
+    const bool b = sim_h264_slice_is_b(s);
 
-    if (s->slice_type == 2 || s->slice_type == 4)
+    if (sim_h264_slice_is_intra(s))
         return 0; /* I, SI: no lists */
     c.field = d->flags & V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC;
     c.parity = !c.field ? V4L2_H264_FRAME_REF

@@ -13,8 +13,6 @@
         return -EINVAL;                                                                    \
     } while (0)
 
-enum { SL_P = 0, SL_B = 1, SL_I = 2, SL_SP = 3, SL_SI = 4 };
-
 static int parse_mods(struct sim_rbsp *r, struct sim_h264_slice *s, unsigned list)
 {
     s->n_mod[list] = 0;
@@ -37,7 +35,7 @@ static int parse_mods(struct sim_rbsp *r, struct sim_h264_slice *s, unsigned lis
 static int parse_pw(struct sim_rbsp *r, struct sim_h264_slice *s, bool chroma)
 {
     struct v4l2_ctrl_h264_pred_weights *w = &s->pw;
-    unsigned lists = s->slice_type == SL_B ? 2 : 1;
+    unsigned lists = sim_h264_slice_is_b(s) ? 2 : 1;
     memset(w, 0, sizeof(*w));
     w->luma_log2_weight_denom = (uint16_t)sim_rbsp_ue(r);
     if (chroma)
@@ -147,27 +145,26 @@ int sim_h264_parse_slice(const uint8_t *nal, size_t n, const struct v4l2_ctrl_h2
     s->poc_bit_size = (uint32_t)(r.pos - mark);
     if (pps->flags & V4L2_H264_PPS_FLAG_REDUNDANT_PIC_CNT_PRESENT)
         s->redundant_pic_cnt = sim_rbsp_ue(&r);
-    if (s->slice_type == SL_B)
+    if (sim_h264_slice_is_b(s))
         s->direct_spatial = sim_rbsp_u(&r, 1);
     s->num_ref_idx_active_minus1[0] = pps->num_ref_idx_l0_default_active_minus1;
     s->num_ref_idx_active_minus1[1] = pps->num_ref_idx_l1_default_active_minus1;
-    if (s->slice_type == SL_P || s->slice_type == SL_SP || s->slice_type == SL_B) {
+    if (!sim_h264_slice_is_intra(s)) {
         if (sim_rbsp_u(&r, 1)) {
             s->num_ref_idx_active_minus1[0] = sim_rbsp_ue(&r);
-            if (s->slice_type == SL_B)
+            if (sim_h264_slice_is_b(s))
                 s->num_ref_idx_active_minus1[1] = sim_rbsp_ue(&r);
         }
         if (s->num_ref_idx_active_minus1[0] > 31 || s->num_ref_idx_active_minus1[1] > 31)
             FAIL("num_ref_idx_active_minus1 %u/%u", s->num_ref_idx_active_minus1[0],
                  s->num_ref_idx_active_minus1[1]);
     }
-    if (s->slice_type != SL_I && s->slice_type != SL_SI) {
-        if (parse_mods(&r, s, 0) < 0 || (s->slice_type == SL_B && parse_mods(&r, s, 1) < 0))
+    if (!sim_h264_slice_is_intra(s)) {
+        if (parse_mods(&r, s, 0) < 0 || (sim_h264_slice_is_b(s) && parse_mods(&r, s, 1) < 0))
             FAIL("ref_pic_list_modification malformed");
     }
-    if (((pps->flags & V4L2_H264_PPS_FLAG_WEIGHTED_PRED) &&
-         (s->slice_type == SL_P || s->slice_type == SL_SP)) ||
-        (pps->weighted_bipred_idc == 1 && s->slice_type == SL_B)) {
+    if (((pps->flags & V4L2_H264_PPS_FLAG_WEIGHTED_PRED) && sim_h264_slice_is_p(s)) ||
+        (pps->weighted_bipred_idc == 1 && sim_h264_slice_is_b(s))) {
         s->has_pw = true;
         if (parse_pw(&r, s, chroma) < 0)
             FAIL("pred_weight_table malformed");
@@ -178,12 +175,11 @@ int sim_h264_parse_slice(const uint8_t *nal, size_t n, const struct v4l2_ctrl_h2
             FAIL("dec_ref_pic_marking malformed");
         s->drpm_bit_size = (uint32_t)(r.pos - mark);
     }
-    if ((pps->flags & V4L2_H264_PPS_FLAG_ENTROPY_CODING_MODE) && s->slice_type != SL_I &&
-        s->slice_type != SL_SI)
+    if ((pps->flags & V4L2_H264_PPS_FLAG_ENTROPY_CODING_MODE) && !sim_h264_slice_is_intra(s))
         s->cabac_init_idc = sim_rbsp_ue(&r);
     s->qp_delta = sim_rbsp_se(&r);
-    if (s->slice_type == SL_SP || s->slice_type == SL_SI) {
-        if (s->slice_type == SL_SP)
+    if (s->slice_type == V4L2_H264_SLICE_TYPE_SP || s->slice_type == V4L2_H264_SLICE_TYPE_SI) {
+        if (s->slice_type == V4L2_H264_SLICE_TYPE_SP)
             s->sp_for_switch = sim_rbsp_u(&r, 1);
         s->qs_delta = sim_rbsp_se(&r);
     }
@@ -213,7 +209,7 @@ int sim_h264_check_slice(const struct sim_h264_slice *s,
                          const struct v4l2_ctrl_h264_decode_params *d, char *err,
                          size_t errlen)
 {
-    const bool inter = s->slice_type == SL_P || s->slice_type == SL_SP || s->slice_type == SL_B;
+    const bool inter = !sim_h264_slice_is_intra(s);
 
     if (d) {
         SAME("pic_order_cnt_bit_size", d->pic_order_cnt_bit_size, s->poc_bit_size);
@@ -234,7 +230,7 @@ int sim_h264_check_slice(const struct sim_h264_slice *s,
         if (inter)
             SAME("num_ref_idx_l0_active_minus1", sp->num_ref_idx_l0_active_minus1,
                  s->num_ref_idx_active_minus1[0]);
-        if (s->slice_type == SL_B)
+        if (sim_h264_slice_is_b(s))
             SAME("num_ref_idx_l1_active_minus1", sp->num_ref_idx_l1_active_minus1,
                  s->num_ref_idx_active_minus1[1]);
         SAME("DIRECT_SPATIAL_MV_PRED", !!(sp->flags & V4L2_H264_SLICE_FLAG_DIRECT_SPATIAL_MV_PRED),
@@ -243,7 +239,7 @@ int sim_h264_check_slice(const struct sim_h264_slice *s,
              s->sp_for_switch);
     }
     if (s->has_pw) {
-        unsigned lists = s->slice_type == SL_B ? 2 : 1;
+        unsigned lists = sim_h264_slice_is_b(s) ? 2 : 1;
         if (!pw)
             FAIL("slice (first_mb %u) has a pred_weight_table, the request no PRED_WEIGHTS",
                  s->first_mb);

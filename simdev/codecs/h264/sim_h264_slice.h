@@ -43,6 +43,22 @@ struct sim_h264_slice {
                                * (cabac_alignment_one_bit excluded) */
 };
 
+/* slice_type classes (slice_type is 0..4: V4L2_H264_SLICE_TYPE_*) */
+static inline bool sim_h264_slice_is_b(const struct sim_h264_slice *s)
+{
+    return s->slice_type == V4L2_H264_SLICE_TYPE_B;
+}
+
+static inline bool sim_h264_slice_is_p(const struct sim_h264_slice *s) /* P or SP */
+{
+    return s->slice_type == V4L2_H264_SLICE_TYPE_P || s->slice_type == V4L2_H264_SLICE_TYPE_SP;
+}
+
+static inline bool sim_h264_slice_is_intra(const struct sim_h264_slice *s) /* I or SI */
+{
+    return s->slice_type == V4L2_H264_SLICE_TYPE_I || s->slice_type == V4L2_H264_SLICE_TYPE_SI;
+}
+
 /* nal: the slice NAL unit, header byte first, no start code. 0 or -EINVAL with err. */
 int sim_h264_parse_slice(const uint8_t *nal, size_t n, const struct v4l2_ctrl_h264_sps *sps,
                          const struct v4l2_ctrl_h264_pps *pps, struct sim_h264_slice *s,
